@@ -1,0 +1,53 @@
+# The two commands: `make run` (serve the demo on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
+
+.PHONY: run test install worker beat lint messages lock bench clean
+
+$(STAMP): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...).")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@rm -f $(VENV)/.installed-*
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@# platform/ is a source folder on sys.path (never a package): a .pth puts it there for every tool.
+	@$(PY) -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "aachen.pth").write_text("$(CURDIR)\n$(CURDIR)/platform\n")'
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=1 $(MANAGE) seed_demo
+	@( for i in $$(seq 120); do sleep 1; \
+	  if $(PY) -c 'import urllib.request; urllib.request.urlopen("http://127.0.0.1:8000/health/", timeout=2)' 2>/dev/null; \
+	  then echo "==> Ready: http://127.0.0.1:8000/  (health ok; demo logins above, password aachen2015)"; break; fi; done ) &
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+worker: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/celery -A config beat --loglevel=INFO
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+messages: install
+	DJANGO_DEBUG=1 $(MANAGE) makemessages --locale en --no-location --ignore '.venv/*' --ignore 'var/*'
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages --locale en --ignore '.venv/*'
+
+lock: install
+	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var

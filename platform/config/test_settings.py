@@ -1,0 +1,18 @@
+"""Test settings: the real settings plus speed-ups; the mode follows DATABASE_URL/REDIS_URL."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Unit tests run tasks in-process in both modes; tests of the real worker switch this off
+# through the `purged_broker` fixture and talk to Redis.
+CELERY_TASK_ALWAYS_EAGER = True

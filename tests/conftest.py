@@ -1,0 +1,40 @@
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="3Win Maschinenbau")
+
+
+@pytest.fixture
+def anna(db, organisation):
+    return UserFactory(email="anna.becker@example.org", first_name="Anna", last_name="Becker",
+                       organisation=organisation)
+
+
+@pytest.fixture
+def smtp_server():
+    from tests.support import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def purged_broker():
+    """Tasks go to the real broker, whose default queue starts empty for this test."""
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    app.control.purge()
+    yield app
+    app.conf.task_always_eager = True
