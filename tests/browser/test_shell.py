@@ -28,6 +28,7 @@ def test_demo_user_logs_in_and_switches_language(page, demo):
 
 def test_keyboard_user_reaches_main_content_first(page, demo):
     login(page, "anna.becker@example.org")
+    expect(page.get_by_role("heading", name="Willkommen, Anna")).to_be_visible()
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Zum Inhalt springen")
     expect(skip).to_be_focused()
