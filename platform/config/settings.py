@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "core",
     "accounts",
+    "notifications",
+    "workflows",
+    "workgroups",
+    "projects",
     "portal",
 ]
 
