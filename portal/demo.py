@@ -18,12 +18,33 @@ ORGANISATIONS = [
     ("Brammertz Schreinerei", "company", "Eisenbahnweg 9", "52068", True, True, ""),
     ("Theod. Mahr Söhne", "company", "Trierer Straße 220", "52078", True, True, ""),
     ("Ph-Mechanik", "company", "Rotter Bruch 32", "52068", True, False, ""),
-    ("Stadt Aachen, Fachbereich Wirtschaftsförderung / Europäische Angelegenheiten",
-     "administration", "Markt 39", "52062", False, False, "https://www.aachen.de"),
-    ("StädteRegion Aachen", "administration", "Zollernstraße 10", "52070", False, False,
-     "https://www.staedteregion-aachen.de"),
-    ("VUV Aachen (Vereinigte Unternehmerverbände)", "intermediary", "Grüner Weg 4", "52070", False,
-     False, "https://www.vuv.de"),
+    (
+        "Stadt Aachen, Fachbereich Wirtschaftsförderung / Europäische Angelegenheiten",
+        "administration",
+        "Markt 39",
+        "52062",
+        False,
+        False,
+        "https://www.aachen.de",
+    ),
+    (
+        "StädteRegion Aachen",
+        "administration",
+        "Zollernstraße 10",
+        "52070",
+        False,
+        False,
+        "https://www.staedteregion-aachen.de",
+    ),
+    (
+        "VUV Aachen (Vereinigte Unternehmerverbände)",
+        "intermediary",
+        "Grüner Weg 4",
+        "52070",
+        False,
+        False,
+        "https://www.vuv.de",
+    ),
 ]
 
 
@@ -42,8 +63,12 @@ PEOPLE = [
     Person("ben.schmitz@example.org", "Ben", "Schmitz", "Continental Reifen"),
     Person("carla.hoffmann@example.org", "Carla", "Hoffmann", "Brammertz Schreinerei"),
     Person("david.wagner@example.org", "David", "Wagner", "Philips GmbH"),
-    Person("eva.klein@example.org", "Eva", "Klein",
-           "Stadt Aachen, Fachbereich Wirtschaftsförderung / Europäische Angelegenheiten"),
+    Person(
+        "eva.klein@example.org",
+        "Eva",
+        "Klein",
+        "Stadt Aachen, Fachbereich Wirtschaftsförderung / Europäische Angelegenheiten",
+    ),
     Person("felix.meyer@example.org", "Felix", "Meyer", "Theod. Mahr Söhne"),
 ]
 
@@ -55,8 +80,13 @@ def seed_organisations() -> dict[str, Organisation]:
         organisation, _ = Organisation.objects.update_or_create(
             name=name,
             defaults={
-                "kind": kind, "street": street, "postal_code": postal_code, "city": "Aachen",
-                "produces_in_aachen": produces, "training_company": training, "website": website,
+                "kind": kind,
+                "street": street,
+                "postal_code": postal_code,
+                "city": "Aachen",
+                "produces_in_aachen": produces,
+                "training_company": training,
+                "website": website,
             },
         )
         result[name] = organisation
@@ -84,6 +114,12 @@ def seed_people(*, organisations: dict[str, Organisation], with_password: bool) 
 @transaction.atomic
 def seed_demo(*, with_password: bool) -> dict:
     """Load the whole demo; running it again changes nothing that is already there."""
+    from .demo_bodies import seed_bodies, seed_forum_members
+    from .demo_projects import seed_projects
+
     organisations = seed_organisations()
     people = seed_people(organisations=organisations, with_password=with_password)
-    return {"organisations": organisations, "people": people}
+    bodies = seed_bodies(people=people)
+    seed_forum_members(forum=bodies["forum"], with_password=with_password)
+    projects = seed_projects(bodies=bodies, people=people, organisations=organisations)
+    return {"organisations": organisations, "people": people, "bodies": bodies, "projects": projects}

@@ -1,6 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from projects.selectors import tasks_for_user
+from workgroups.selectors import invitations_open_for, memberships_of
+
 
 def home(request):
     return render(request, "portal/home.html")
@@ -8,4 +11,14 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    return render(request, "portal/dashboard.html", {"organisation": request.user.organisation})
+    user = request.user
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "organisation": user.organisation,
+            "memberships": memberships_of(user=user),
+            "invitations": invitations_open_for(user=user),
+            "tasks": tasks_for_user(user=user, scope="mine").exclude(status="done")[:10],
+        },
+    )

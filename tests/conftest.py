@@ -16,8 +16,9 @@ def organisation(db):
 
 @pytest.fixture
 def anna(db, organisation):
-    return UserFactory(email="anna.becker@example.org", first_name="Anna", last_name="Becker",
-                       organisation=organisation)
+    return UserFactory(
+        email="anna.becker@example.org", first_name="Anna", last_name="Becker", organisation=organisation
+    )
 
 
 @pytest.fixture
@@ -38,3 +39,10 @@ def purged_broker():
     app.control.purge()
     yield app
     app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def world(db):
+    from tests.world import build_world
+
+    return build_world()

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class WorkgroupsConfig(AppConfig):
     name = "workgroups"
     verbose_name = _("Gremien")
+
+    def ready(self) -> None:
+        from notifications.kinds import register_kind
+
+        register_kind("membership_invitation", _("Einladung in ein Gremium"))

@@ -23,8 +23,17 @@ class TokenResponseSerializer(serializers.Serializer):
 class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
-        fields = ["id", "name", "kind", "street", "postal_code", "city", "produces_in_aachen",
-                  "training_company", "website"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "street",
+            "postal_code",
+            "city",
+            "produces_in_aachen",
+            "training_company",
+            "website",
+        ]
 
 
 class MeSerializer(serializers.ModelSerializer):

@@ -4,8 +4,16 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, TokenView
+from projects.api import CommentViewSet, ProjectViewSet, TaskViewSet
+from workgroups.api import BodyViewSet, InvitationViewSet, MembershipViewSet
 
 router = DefaultRouter()
+router.register("bodies", BodyViewSet, basename="body")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("comments", CommentViewSet, basename="comment")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -7,6 +7,8 @@ from core.health import health
 urlpatterns = [
     path("", include("portal.urls")),
     path("accounts/", include("accounts.urls")),
+    path("groups/", include("workgroups.urls")),
+    path("", include("projects.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/v1/", include("config.api_urls")),

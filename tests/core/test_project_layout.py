@@ -45,7 +45,9 @@ def test_platform_folder_stays_out_of_domain_apps():
 def test_manage_py_runs_from_a_plain_interpreter():
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "DJANGO_DEBUG": "1",
-                                                      "DJANGO_VAR_DIR": "/tmp/aachen-check-var"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_DEBUG": "1", "DJANGO_VAR_DIR": "/tmp/aachen-check-var"},
     )
     assert result.returncode == 0, result.stderr

@@ -22,9 +22,12 @@ class Command(BaseCommand):
             )
         with_password = settings.DEBUG
         data = seed_demo(with_password=with_password)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {len(data['organisations'])} organisations, {len(data['people'])} people."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(data['bodies'])} bodies, {len(data['projects'])} projects, "
+                f"{len(data['people'])} named people and the forum's generated members."
+            )
+        )
         if with_password:
             self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
             for person in PEOPLE:

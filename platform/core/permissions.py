@@ -1,0 +1,23 @@
+"""Filtering querysets by guardian object permissions, in the database."""
+
+from django.db.models import Exists, Model, OuterRef, QuerySet
+
+
+def filter_by_object_perm(queryset: QuerySet, *, user, codename: str, perm_model: type[Model]) -> QuerySet:
+    """Rows of `queryset` on which `user` holds `codename` through one of their groups.
+
+    `perm_model` is the direct foreign-key group permission model of the queryset's model.
+    Superusers see everything; anonymous and inactive people nothing.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(Exists(has_perm_subquery(user=user, codename=codename, perm_model=perm_model)))
+
+
+def has_perm_subquery(*, user, codename: str, perm_model: type[Model], ref: str = "pk") -> QuerySet:
+    """A subquery (for Exists) that is non-empty where `user` holds `codename` on OuterRef(ref)."""
+    return perm_model.objects.filter(
+        content_object=OuterRef(ref), permission__codename=codename, group__user=user
+    )

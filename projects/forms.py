@@ -1,0 +1,96 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+
+from .models import Project, Task
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProjectForm(forms.ModelForm):
+    partner_organisations = forms.ModelMultipleChoiceField(
+        label=_("Partnerorganisationen"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "type",
+            "title",
+            "summary",
+            "description",
+            "goals",
+            "start_date",
+            "end_date",
+            "partner_organisations",
+            "is_public",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "goals": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    description = forms.CharField(
+        label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    assignee = forms.ModelChoiceField(label=_("Zuständig"), queryset=User.objects.none(), required=False)
+    due_date = forms.DateField(
+        label=_("Fällig am"),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": _("Bitte ein Datum wie 2015-06-24 angeben.")},
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priorität"), choices=Task.Priority.choices, coerce=int, initial=Task.Priority.NORMAL
+    )
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["assignee"].queryset = members
+
+
+class MoveForm(forms.Form):
+    status = forms.ChoiceField(choices=Task.Status.choices)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Kommentar"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MyTasksFilter(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Aufgaben"),
+        required=False,
+        choices=[("mine", _("mir zugewiesen")), ("all", _("alle meiner Gruppen"))],
+    )
+    group = forms.ChoiceField(label=_("Arbeitsgruppe"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("alle"))] + list(Task.Status.choices)
+    )
+    due = forms.ChoiceField(
+        label=_("Fälligkeit"),
+        required=False,
+        choices=[
+            ("", _("alle")),
+            ("overdue", _("überfällig")),
+            ("week", _("in den nächsten 7 Tagen")),
+            ("none", _("ohne Datum")),
+        ],
+    )
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("alle"))] + list(groups)

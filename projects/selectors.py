@@ -1,0 +1,172 @@
+"""Reads of projects, tasks and comments for a person, filtered by permission in the database."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Exists, Q, QuerySet, Value
+from django.http import Http404
+
+from accounts.models import User
+from core.permissions import filter_by_object_perm, has_perm_subquery
+from workgroups.models import Body, Membership
+
+from .models import Comment, Project, ProjectGroupObjectPermission, Task, TaskGroupObjectPermission
+
+
+def projects_visible(*, user: User) -> QuerySet[Project]:
+    """Projects whose whole content `user` may see."""
+    return filter_by_object_perm(
+        Project.objects.select_related("workgroup"),
+        user=user,
+        codename="view_project",
+        perm_model=ProjectGroupObjectPermission,
+    )
+
+
+def projects_listed(*, user: User) -> QuerySet[Project]:
+    """Projects `user` may at least see the public summary of; `full_access` says whether more."""
+    queryset = filter_by_object_perm(
+        Project.objects.select_related("workgroup"),
+        user=user,
+        codename="view_project_summary",
+        perm_model=ProjectGroupObjectPermission,
+    )
+    if not user.is_authenticated or user.is_superuser:
+        return queryset.annotate(full_access=Value(user.is_authenticated))
+    return queryset.annotate(
+        full_access=Exists(
+            has_perm_subquery(user=user, codename="view_project", perm_model=ProjectGroupObjectPermission)
+        )
+    )
+
+
+def project_get_for_user(*, user: User, pk: int, summary_only_ok: bool = False) -> Project:
+    """One project, or 404 when it does not exist or `user` may not see it."""
+    source = projects_listed(user=user) if summary_only_ok else projects_visible(user=user)
+    project = source.filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    if not summary_only_ok:
+        project.full_access = True
+    return project
+
+
+def tasks_visible(*, user: User) -> QuerySet[Task]:
+    return filter_by_object_perm(
+        Task.objects.select_related("project__workgroup", "assignee"),
+        user=user,
+        codename="view_task",
+        perm_model=TaskGroupObjectPermission,
+    )
+
+
+def task_get_for_user(*, user: User, pk: int) -> Task:
+    task = tasks_visible(user=user).filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def board_columns(*, project: Project) -> list[tuple[str, str, list[Task]]]:
+    """The project's tasks by status column, in one query."""
+    tasks = list(project.tasks.select_related("assignee").order_by("-priority", "due_date", "pk"))
+    return [(value, label, [t for t in tasks if t.status == value]) for value, label in Task.Status.choices]
+
+
+def tasks_for_user(
+    *,
+    user: User,
+    scope: str = "mine",
+    group: str | None = None,
+    status: str | None = None,
+    due: str | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[Task]:
+    """'My tasks': assigned to `user` (scope mine) or in all their groups (scope all), filtered."""
+    today = today or datetime.date.today()
+    queryset = tasks_visible(user=user).filter(project__archived_at__isnull=True)
+    if scope == "mine":
+        queryset = queryset.filter(assignee=user)
+    else:
+        queryset = queryset.filter(
+            project__workgroup__memberships__user=user, project__workgroup__memberships__left_at__isnull=True
+        )
+    if group:
+        queryset = queryset.filter(project__workgroup__slug=group)
+    if status:
+        queryset = queryset.filter(status=status)
+    if due == "overdue":
+        queryset = queryset.filter(due_date__lt=today).exclude(status=Task.Status.DONE)
+    elif due == "week":
+        queryset = queryset.filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=7))
+    elif due == "none":
+        queryset = queryset.filter(due_date__isnull=True)
+    return queryset.order_by("due_date", "-priority", "pk")
+
+
+def comments_of(*, task: Task) -> QuerySet[Comment]:
+    return task.comments.select_related("author__organisation")
+
+
+def project_members(*, project: Project) -> QuerySet[User]:
+    """People who can be assigned tasks of the project: its working group's active members."""
+    return User.objects.filter(
+        memberships__body_id=project.workgroup_id, memberships__left_at__isnull=True
+    ).order_by("last_name", "first_name")
+
+
+def projects_of_group(*, user: User, body: Body) -> QuerySet[Project]:
+    return (
+        projects_visible(user=user)
+        .filter(workgroup=body)
+        .annotate(open_tasks=Count("tasks", filter=~Q(tasks__status=Task.Status.DONE)))
+    )
+
+
+def user_group_slugs(*, user: User) -> QuerySet:
+    return Membership.objects.filter(
+        user=user, left_at__isnull=True, body__kind=Body.Kind.WORKING_GROUP
+    ).values_list("body__slug", "body__name")
+
+
+def search(*, user: User, query: str, limit: int = 30) -> dict[str, list]:
+    """Projects, tasks and comments matching `query` that `user` may see, best matches first."""
+    query = query.strip()
+    if not query:
+        return {"projects": [], "tasks": [], "comments": []}
+    projects = projects_visible(user=user)
+    tasks = tasks_visible(user=user)
+    comments = Comment.objects.select_related("task__project", "author").filter(
+        task__in=tasks_visible(user=user).values("pk")
+    )
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        search_query = SearchQuery(query, config="german", search_type="websearch")
+
+        def ranked(qs, *fields):
+            vector = SearchVector(*fields, config="german")
+            return (
+                qs.annotate(rank=SearchRank(vector, search_query)).filter(rank__gt=0).order_by("-rank", "pk")
+            )
+
+        return {
+            "projects": list(ranked(projects, "title", "summary", "description", "goals")[:limit]),
+            "tasks": list(ranked(tasks, "title", "description")[:limit]),
+            "comments": list(ranked(comments, "body")[:limit]),
+        }
+    words = query.split()
+
+    def matching(qs, *fields):
+        for word in words:
+            condition = Q()
+            for field in fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            qs = qs.filter(condition)
+        return qs.order_by("-pk")
+
+    return {
+        "projects": list(matching(projects, "title", "summary", "description", "goals")[:limit]),
+        "tasks": list(matching(tasks, "title", "description")[:limit]),
+        "comments": list(matching(comments, "body")[:limit]),
+    }

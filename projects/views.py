@@ -1,0 +1,211 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.forms import add_service_errors
+from workgroups.selectors import body_get_for_user
+
+from . import selectors, services
+from .forms import CommentForm, MoveForm, MyTasksFilter, ProjectForm, TaskForm
+
+
+def _project_context(request, project):
+    return {
+        "project": project,
+        "can_change": request.user.has_perm("projects.change_project", project),
+        "can_add_task": request.user.has_perm("projects.add_task_to_project", project),
+        "can_archive": request.user.has_perm("projects.archive_project", project),
+    }
+
+
+@login_required
+def project_list(request):
+    projects = selectors.projects_listed(user=request.user).filter(archived_at__isnull=True)
+    return render(request, "projects/project_list.html", {"projects": projects})
+
+
+@login_required
+def project_detail(request, pk):
+    project = selectors.project_get_for_user(user=request.user, pk=pk, summary_only_ok=True)
+    if not project.full_access:
+        return render(request, "projects/project_summary.html", {"project": project})
+    context = _project_context(request, project)
+    context["partners"] = project.partner_organisations.all()
+    return render(request, "projects/project_detail.html", context)
+
+
+@login_required
+def project_create(request, slug):
+    body = body_get_for_user(user=request.user, slug=slug)
+    if not request.user.has_perm("workgroups.create_project", body):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            project = services.project_create(workgroup=body, actor=request.user, **data)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Projekt angelegt."))
+            return redirect(project)
+    return render(request, "projects/project_form.html", {"form": form, "body": body})
+
+
+@login_required
+def project_edit(request, pk):
+    project = selectors.project_get_for_user(user=request.user, pk=pk)
+    if not request.user.has_perm("projects.change_project", project):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.project_update(project=project, actor=request.user, **data)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Projekt gespeichert."))
+            return redirect(project)
+    return render(
+        request, "projects/project_form.html", {"form": form, "body": project.workgroup, "project": project}
+    )
+
+
+@require_POST
+@login_required
+def project_archive(request, pk):
+    project = selectors.project_get_for_user(user=request.user, pk=pk)
+    services.project_archive(project=project, actor=request.user, archived=request.POST.get("restore") != "1")
+    messages.success(
+        request, _("Projekt archiviert.") if project.archived_at is None else _("Projekt wiederhergestellt.")
+    )
+    return redirect(project)
+
+
+def _board_context(request, project, task_form=None):
+    context = _project_context(request, project)
+    context["columns"] = selectors.board_columns(project=project)
+    context["statuses"] = MoveForm.base_fields["status"].choices
+    context["task_form"] = task_form or TaskForm(members=selectors.project_members(project=project))
+    return context
+
+
+@login_required
+def board(request, pk):
+    project = selectors.project_get_for_user(user=request.user, pk=pk)
+    task_form = None
+    if request.method == "POST":
+        task_form = TaskForm(request.POST, members=selectors.project_members(project=project))
+        if task_form.is_valid():
+            try:
+                services.task_create(project=project, actor=request.user, **task_form.cleaned_data)
+            except (ValidationError, DomainError) as exc:
+                add_service_errors(task_form, exc)
+            else:
+                messages.success(request, _("Aufgabe angelegt."))
+                return redirect("projects:board", pk=project.pk)
+    return render(request, "projects/board.html", _board_context(request, project, task_form))
+
+
+@require_POST
+@login_required
+def task_move(request, pk):
+    task = selectors.task_get_for_user(user=request.user, pk=pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        services.task_move(task=task, status=form.cleaned_data["status"], actor=request.user)
+    elif not request.htmx:
+        messages.error(request, _("Unbekannter Status."))
+    if request.htmx:
+        project = selectors.project_get_for_user(user=request.user, pk=task.project_id)
+        return render(request, "projects/_board.html", _board_context(request, project))
+    return redirect("projects:board", pk=task.project_id)
+
+
+@login_required
+def task_detail(request, pk):
+    task = selectors.task_get_for_user(user=request.user, pk=pk)
+    members = selectors.project_members(project=task.project)
+    can_change = request.user.has_perm("projects.change_task", task)
+    form = TaskForm(
+        members=members,
+        initial={
+            "title": task.title,
+            "description": task.description,
+            "assignee": task.assignee,
+            "due_date": task.due_date,
+            "priority": task.priority,
+        },
+    )
+    comment_form = CommentForm()
+    if request.method == "POST" and request.POST.get("action") == "comment":
+        comment_form = CommentForm(request.POST)
+        if comment_form.is_valid():
+            try:
+                services.comment_create(task=task, actor=request.user, body=comment_form.cleaned_data["body"])
+            except (ValidationError, DomainError) as exc:
+                add_service_errors(comment_form, exc)
+            else:
+                return redirect(task)
+    elif request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        form = TaskForm(request.POST, members=members)
+        if form.is_valid():
+            try:
+                services.task_update(task=task, actor=request.user, **form.cleaned_data)
+            except (ValidationError, DomainError) as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Aufgabe gespeichert."))
+                return redirect(task)
+    return render(
+        request,
+        "projects/task_detail.html",
+        {
+            "task": task,
+            "form": form,
+            "comment_form": comment_form,
+            "can_change": can_change,
+            "can_comment": request.user.has_perm("projects.comment_task", task),
+            "can_delete": request.user.has_perm("projects.delete_task", task),
+            "comments": selectors.comments_of(task=task),
+        },
+    )
+
+
+@require_POST
+@login_required
+def task_delete(request, pk):
+    task = selectors.task_get_for_user(user=request.user, pk=pk)
+    project_id = task.project_id
+    services.task_delete(task=task, actor=request.user)
+    messages.success(request, _("Aufgabe gelöscht."))
+    return redirect("projects:board", pk=project_id)
+
+
+@login_required
+def my_tasks(request):
+    groups = list(selectors.user_group_slugs(user=request.user))
+    form = MyTasksFilter(request.GET or None, groups=groups)
+    filters = form.cleaned_data if form.is_valid() else {}
+    tasks = selectors.tasks_for_user(
+        user=request.user,
+        scope=filters.get("scope") or "mine",
+        group=filters.get("group") or None,
+        status=filters.get("status") or None,
+        due=filters.get("due") or None,
+    )[:500]
+    return render(request, "projects/my_tasks.html", {"form": form, "tasks": tasks})
+
+
+@login_required
+def search(request):
+    query = request.GET.get("q", "")[:200]
+    results = selectors.search(user=request.user, query=query)
+    return render(request, "projects/search.html", {"query": query, "results": results})

@@ -1,0 +1,89 @@
+"""Who holds what on bodies: one auth group per body and role; permissions go to those groups.
+
+A working group's permissions reach three kinds of holder: its own members and chair, the
+members of its steering team ("steering"), and the staff of the business development office
+(the forum's "staff" role). Forum members reach projects only through their public summary.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+
+from .models import Body, BodyGroupObjectPermission, Role
+
+SELF, STEERING, FORUM = "self", "steering", "forum"
+
+# (relation, role) -> the permissions that role group holds on a body of this kind.
+BODY_GRANTS = {
+    Body.Kind.WORKING_GROUP: {
+        (SELF, Role.MEMBER): ["view_body"],
+        (SELF, Role.CHAIR): ["view_body", "manage_members", "create_project"],
+        (STEERING, Role.MEMBER): ["view_body"],
+        (FORUM, Role.STAFF): ["view_body"],
+    },
+    Body.Kind.STEERING_TEAM: {
+        (SELF, Role.MEMBER): ["view_body"],
+        (FORUM, Role.STAFF): ["view_body", "manage_members"],
+    },
+    Body.Kind.FORUM: {
+        (SELF, Role.MEMBER): ["view_body"],
+        (SELF, Role.STAFF): ["view_body", "manage_members"],
+    },
+}
+
+
+def role_group_name(body: Body, role: str) -> str:
+    return f"body:{body.pk}:{role}"
+
+
+def role_group(body: Body, role: str) -> Group:
+    """The auth group whose members hold `role` in `body` (created on first use)."""
+    group, _ = Group.objects.get_or_create(name=role_group_name(body, role))
+    return group
+
+
+def related_role_groups(body: Body) -> dict[tuple[str, str], Group]:
+    """The role groups that a working group's permissions reach, keyed by (relation, role)."""
+    groups = {(SELF, role): role_group(body, role) for role in _roles_of(body)}
+    steering = body.parent if body.kind == Body.Kind.WORKING_GROUP else None
+    if steering is not None:
+        groups[(STEERING, Role.MEMBER)] = role_group(steering, Role.MEMBER)
+    forum = Body.objects.filter(kind=Body.Kind.FORUM).first()
+    if forum is not None:
+        for role in (Role.MEMBER, Role.STAFF):
+            groups[(FORUM, role)] = role_group(forum, role)
+    return groups
+
+
+def _roles_of(body: Body) -> set[str]:
+    from .models import ROLES_BY_KIND
+
+    return ROLES_BY_KIND[body.kind]
+
+
+def grant(
+    *, obj, perm_model, grants: dict[tuple[str, str], list[str]], groups: dict[tuple[str, str], Group]
+) -> int:
+    """Write the object permission rows `grants` describes for `obj` in one bulk insert."""
+    content_type = ContentType.objects.get_for_model(obj)
+    codenames = {c for names in grants.values() for c in names}
+    permissions = {
+        p.codename: p for p in Permission.objects.filter(content_type=content_type, codename__in=codenames)
+    }
+    rows = [
+        perm_model(group=groups[key], permission=permissions[codename], content_object=obj)
+        for key, names in grants.items()
+        if key in groups
+        for codename in names
+    ]
+    perm_model.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def body_grant_permissions(body: Body) -> int:
+    """Grant the role groups their permissions on a new body."""
+    return grant(
+        obj=body,
+        perm_model=BodyGroupObjectPermission,
+        grants=BODY_GRANTS[body.kind],
+        groups=related_role_groups(body),
+    )
