@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -75,6 +76,19 @@ class Body(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workgroups:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        expected_parent = {
+            self.Kind.FORUM: None,
+            self.Kind.STEERING_TEAM: self.Kind.FORUM,
+            self.Kind.WORKING_GROUP: self.Kind.STEERING_TEAM,
+        }[self.kind]
+        parent_kind = self.parent.kind if self.parent_id else None
+        if parent_kind != expected_parent:
+            raise ValidationError({"parent": _(
+                "Ein Forum steht über allem, ein Steuerteam unter dem Forum, "
+                "eine Arbeitsgruppe unter einem Steuerteam."
+            )})
 
     @property
     def steering_team(self) -> "Body | None":

@@ -117,3 +117,14 @@ def test_api_leave_and_invitation_accept(world, api_client):
     (row,) = membership["results"]
     assert api_client.delete(f"/api/v1/memberships/{row['id']}/").status_code == 204
     assert api_client.get(f"/api/v1/bodies/{world.group.slug}/").status_code == 404
+
+
+@pytest.mark.parametrize(("kind", "parent"), [("working_group", "forum"), ("steering_team", None),
+                                              ("working_group", None), ("forum", "forum")])
+def test_bodies_sit_where_the_structure_says(world, kind, parent):
+    from django.core.exceptions import ValidationError
+
+    from workgroups.services import body_create
+
+    with pytest.raises(ValidationError):
+        body_create(kind=kind, name="X", slug="x", parent=world.forum if parent else None)
