@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Organisation, User
+from workflows.api import WorkflowActionsMixin
 from workgroups.models import Body
 from workgroups.selectors import bodies_visible
 
@@ -37,6 +38,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "partner_organisations",
             "is_public",
             "archived_at",
+            "state",
             "full_access",
             "created_at",
             "updated_at",
@@ -137,6 +139,7 @@ class TaskFilter(django_filters.FilterSet):
 
 
 class ProjectViewSet(
+    WorkflowActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

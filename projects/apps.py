@@ -8,7 +8,18 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from notifications.kinds import register_kind
+        from notifications.reminders import register_reminder_source
 
-        register_kind("task_assigned", _("Aufgabe zugewiesen"))
-        register_kind("task_comment", _("Kommentar zu einer Aufgabe, der Sie folgen"))
-        register_kind("task_due", _("Aufgabe bald oder überfällig"))
+        from . import workflow  # noqa: F401 - registers the project guards and effects
+        from .reminders import tasks_due
+
+        register_kind(
+            "task_assigned", _("Aufgabe zugewiesen"), title=_("{actor} hat Ihnen „{title}“ zugewiesen")
+        )
+        register_kind(
+            "task_comment",
+            _("Kommentar zu einer Aufgabe, der Sie folgen"),
+            title=_("{actor} hat „{title}“ kommentiert"),
+        )
+        register_kind("task_due", _("Aufgabe bald oder überfällig"), title=_("Fällig: „{title}“ ({due})"))
+        register_reminder_source("projects.tasks_due", tasks_due)

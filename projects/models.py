@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organisation
+from workflows.models import WorkflowSubject
 from workgroups.models import Body
 
 
-class Project(models.Model):
+class Project(WorkflowSubject):
     """Work a working group owns; its summary is public, the rest belongs to the group."""
 
     class Type(models.TextChoices):
@@ -66,6 +67,24 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", kwargs={"pk": self.pk})
+
+    def workflow_roles(self, user) -> set[str]:
+        from .workflow import project_workflow_roles
+
+        return project_workflow_roles(self, user)
+
+    def workflow_role_holders(self, role: str):
+        from .workflow import project_workflow_role_holders
+
+        return project_workflow_role_holders(self, role)
+
+    def workflow_notification_data(self) -> dict[str, str]:
+        return {
+            "title": self.title,
+            "url": self.get_absolute_url(),
+            "group": self.workgroup.name,
+            "project": self.title,
+        }
 
 
 class Task(models.Model):

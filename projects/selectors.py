@@ -16,7 +16,7 @@ from .models import Comment, Project, ProjectGroupObjectPermission, Task, TaskGr
 def projects_visible(*, user: User) -> QuerySet[Project]:
     """Projects whose whole content `user` may see."""
     return filter_by_object_perm(
-        Project.objects.select_related("workgroup"),
+        Project.objects.select_related("workgroup", "workflow"),
         user=user,
         codename="view_project",
         perm_model=ProjectGroupObjectPermission,
@@ -26,7 +26,7 @@ def projects_visible(*, user: User) -> QuerySet[Project]:
 def projects_listed(*, user: User) -> QuerySet[Project]:
     """Projects `user` may at least see the public summary of; `full_access` says whether more."""
     queryset = filter_by_object_perm(
-        Project.objects.select_related("workgroup"),
+        Project.objects.select_related("workgroup", "workflow"),
         user=user,
         codename="view_project_summary",
         perm_model=ProjectGroupObjectPermission,

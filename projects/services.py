@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from notifications.services import notify
-from workgroups.models import Body, Membership
+from workflows.services import workflow_start
+from workgroups.models import Body, Membership, Role
 
 from .models import Comment, Project, Task
 from .permissions import project_grant_permissions, task_grant_permissions
@@ -57,6 +58,8 @@ def project_create(
     if partner_organisations:
         project.partner_organisations.set(partner_organisations)
     project_grant_permissions(project)
+    # Each project type runs its own workflow; starting it creates the first state's tasks.
+    workflow_start(subject=project, key=project.type, actor=actor)
     return project
 
 
@@ -67,7 +70,11 @@ def project_update(
     """Change a project's fields (members and chair)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     _require(actor, "projects.change_project", project)
-    changed = [k for k in fields if k in PROJECT_FIELDS]
+    if fields.get("type", project.type) != project.type:
+        raise ValidationError(
+            {"type": _("Die Projektart bestimmt den Ablauf und bleibt nach dem Anlegen fest.")}
+        )
+    changed = [k for k in fields if k in PROJECT_FIELDS and k != "type"]
     for name in changed:
         setattr(project, name, fields[name])
     project.full_clean()
@@ -162,6 +169,51 @@ def task_update(*, task: Task, actor: User, **fields) -> Task:
             data=_notification_data(task),
         )
     return task
+
+
+@transaction.atomic
+def tasks_spawn(
+    *, project: Project, specs: list[tuple[str, str, int | None, str | None]], actor: User | None
+) -> list[Task]:
+    """Create a workflow state's standard tasks (title, description, due in days, role to assign).
+
+    Called by the workflow effect `spawn_tasks`, on behalf of whoever took the transition: the
+    workflow decided, so no task permission of the actor is checked. A task for the role
+    "chair" goes to the group's chair; assignees are notified after commit.
+    """
+    chair = (
+        User.objects.filter(
+            memberships__body_id=project.workgroup_id,
+            memberships__left_at__isnull=True,
+            memberships__role=Role.CHAIR,
+        )
+        .order_by("pk")
+        .first()
+    )
+    today = timezone.localdate()
+    tasks = []
+    for title, description, due_days, role in specs:
+        assignee = chair if role == "chair" else None
+        task = Task.objects.create(
+            project=project,
+            title=title[:200],
+            description=description,
+            assignee=assignee,
+            due_date=today + datetime.timedelta(days=due_days) if due_days is not None else None,
+            created_by=actor,
+        )
+        task_grant_permissions(task)
+        if assignee is not None:
+            task.followers.add(assignee)
+            notify(
+                kind="task_assigned",
+                recipients=[assignee],
+                subject=task,
+                actor=actor,
+                data=_notification_data(task),
+            )
+        tasks.append(task)
+    return tasks
 
 
 def task_assign(*, task: Task, assignee: User | None, actor: User) -> Task:

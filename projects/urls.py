@@ -9,6 +9,7 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="detail"),
     path("projects/<int:pk>/edit/", views.project_edit, name="edit"),
     path("projects/<int:pk>/archive/", views.project_archive, name="archive"),
+    path("projects/<int:pk>/transition/", views.project_transition, name="transition"),
     path("projects/<int:pk>/board/", views.board, name="board"),
     path("groups/<slug:slug>/projects/new/", views.project_create, name="create"),
     path("tasks/mine/", views.my_tasks, name="my_tasks"),

@@ -2,11 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from guardian.core import ObjectPermissionChecker
 
 from core.errors import DomainError
 from core.forms import add_service_errors
+from workflows.selectors import workflow_panel
+from workflows.views import workflow_transition_respond
 from workgroups.selectors import body_get_for_user
 
 from . import selectors, services
@@ -14,11 +18,13 @@ from .forms import CommentForm, MoveForm, MyTasksFilter, ProjectForm, TaskForm
 
 
 def _project_context(request, project):
+    # One checker answers all three questions from one fetch (user.has_perm fetches each time).
+    perms = ObjectPermissionChecker(request.user)
     return {
         "project": project,
-        "can_change": request.user.has_perm("projects.change_project", project),
-        "can_add_task": request.user.has_perm("projects.add_task_to_project", project),
-        "can_archive": request.user.has_perm("projects.archive_project", project),
+        "can_change": perms.has_perm("projects.change_project", project),
+        "can_add_task": perms.has_perm("projects.add_task_to_project", project),
+        "can_archive": perms.has_perm("projects.archive_project", project),
     }
 
 
@@ -35,7 +41,26 @@ def project_detail(request, pk):
         return render(request, "projects/project_summary.html", {"project": project})
     context = _project_context(request, project)
     context["partners"] = project.partner_organisations.all()
+    context.update(
+        workflow_panel(
+            subject=project,
+            user=request.user,
+            action_url=reverse("projects:transition", kwargs={"pk": project.pk}),
+        )
+    )
     return render(request, "projects/project_detail.html", context)
+
+
+@require_POST
+@login_required
+def project_transition(request, pk):
+    project = selectors.project_get_for_user(user=request.user, pk=pk)
+    return workflow_transition_respond(
+        request,
+        subject=project,
+        action_url=reverse("projects:transition", kwargs={"pk": project.pk}),
+        redirect_url=project.get_absolute_url(),
+    )
 
 
 @login_required
@@ -131,7 +156,8 @@ def task_move(request, pk):
 def task_detail(request, pk):
     task = selectors.task_get_for_user(user=request.user, pk=pk)
     members = selectors.project_members(project=task.project)
-    can_change = request.user.has_perm("projects.change_task", task)
+    perms = ObjectPermissionChecker(request.user)
+    can_change = perms.has_perm("projects.change_task", task)
     form = TaskForm(
         members=members,
         initial={
@@ -172,8 +198,8 @@ def task_detail(request, pk):
             "form": form,
             "comment_form": comment_form,
             "can_change": can_change,
-            "can_comment": request.user.has_perm("projects.comment_task", task),
-            "can_delete": request.user.has_perm("projects.delete_task", task),
+            "can_comment": perms.has_perm("projects.comment_task", task),
+            "can_delete": perms.has_perm("projects.delete_task", task),
             "comments": selectors.comments_of(task=task),
         },
     )

@@ -18,8 +18,9 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def wait_for(condition: Callable[[], object], *, timeout: float = 30, interval: float = 0.1,
-             message: str = "condition") -> object:
+def wait_for(
+    condition: Callable[[], object], *, timeout: float = 30, interval: float = 0.1, message: str = "condition"
+) -> object:
     """Poll until `condition()` is truthy; fail with `message` after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -101,8 +102,14 @@ def worker_env(**extra: str) -> dict[str, str]:
 class WorkerProcess:
     """`celery worker` in its own process, against the test database and the real broker."""
 
-    def __init__(self, *, name: str, concurrency: int = 1, env: dict[str, str] | None = None,
-                 log_path: Path | None = None):
+    def __init__(
+        self,
+        *,
+        name: str,
+        concurrency: int = 1,
+        env: dict[str, str] | None = None,
+        log_path: Path | None = None,
+    ):
         self.name = name
         self.concurrency = concurrency
         self.env = env or worker_env()
@@ -114,10 +121,24 @@ class WorkerProcess:
 
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
-             f"--hostname={self.name}@%h", f"--concurrency={self.concurrency}", "--pool=prefork",
-             "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=INFO",
+                f"--hostname={self.name}@%h",
+                f"--concurrency={self.concurrency}",
+                "--pool=prefork",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 

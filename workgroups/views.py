@@ -4,13 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from guardian.core import ObjectPermissionChecker
 
 from core.errors import DomainError
 from core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import InvitationForm
-from .models import Invitation, Membership
+from .models import Body, Invitation, Membership
 
 
 @login_required
@@ -24,7 +25,9 @@ def body_detail(request, slug):
     from projects.selectors import projects_of_group  # the group page shows its projects
 
     body = selectors.body_get_for_user(user=request.user, slug=slug)
-    can_manage = request.user.has_perm("workgroups.manage_members", body)
+    # One checker answers both questions from one fetch (user.has_perm fetches each time).
+    perms = ObjectPermissionChecker(request.user)
+    can_manage = perms.has_perm("workgroups.manage_members", body)
     form = InvitationForm()
     if request.method == "POST":
         if not can_manage:
@@ -51,10 +54,14 @@ def body_detail(request, slug):
             "memberships": selectors.memberships_active(body=body),
             "my_membership": selectors.membership_active_get(user=request.user, body=body),
             "projects": projects_of_group(user=request.user, body=body),
-            "children": selectors.bodies_visible(user=request.user).filter(parent=body),
+            "children": (
+                []
+                if body.kind == Body.Kind.WORKING_GROUP
+                else selectors.bodies_visible(user=request.user).filter(parent=body)
+            ),
             "invitations": selectors.invitations_open_of(body=body) if can_manage else [],
             "can_manage": can_manage,
-            "can_create_project": request.user.has_perm("workgroups.create_project", body),
+            "can_create_project": perms.has_perm("workgroups.create_project", body),
             "form": form,
         },
     )

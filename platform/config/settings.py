@@ -180,7 +180,32 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+from celery.schedules import crontab  # noqa: E402 - only the beat schedule needs it
+
+CELERY_BEAT_SCHEDULE: dict = {
+    # Queues again what stayed pending (broker down, lost task, killed worker); see notifications.delivery.
+    "notifications-sweep": {
+        "task": "notifications.sweep",
+        "schedule": 60.0,
+        "options": {"expire_seconds": 50},
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.digests_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Each reminder goes out once per day however often this runs (notifications.reminders).
+    "notifications-reminders": {
+        "task": "notifications.reminders_send",
+        "schedule": crontab(hour="7-19", minute=15),
+        "options": {"expire_seconds": 1800},
+    },
+}
+# State deadlines of workflows: each reminder once per state entry, however often this runs.
+CELERY_BEAT_SCHEDULE["workflows-check-deadlines"] = {
+    "task": "workflows.tasks.workflows_check_deadlines",
+    "schedule": crontab(minute=40),
+    "options": {"expire_seconds": 3000},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -16,3 +16,4 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Unit tests run tasks in-process in both modes; tests of the real worker switch this off
 # through the `purged_broker` fixture and talk to Redis.
 CELERY_TASK_ALWAYS_EAGER = True
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflow_testapp"]  # noqa: F405 - the engine's test subject

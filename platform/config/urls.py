@@ -7,6 +7,7 @@ from core.health import health
 urlpatterns = [
     path("", include("portal.urls")),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("groups/", include("workgroups.urls")),
     path("", include("projects.urls")),
     path("admin/", admin.site.urls),

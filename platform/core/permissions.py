@@ -1,6 +1,6 @@
 """Filtering querysets by guardian object permissions, in the database."""
 
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Model, OuterRef, QuerySet
 
 
 def filter_by_object_perm(queryset: QuerySet, *, user, codename: str, perm_model: type[Model]) -> QuerySet:
@@ -13,11 +13,16 @@ def filter_by_object_perm(queryset: QuerySet, *, user, codename: str, perm_model
         return queryset.none()
     if user.is_superuser:
         return queryset
-    return queryset.filter(Exists(has_perm_subquery(user=user, codename=codename, perm_model=perm_model)))
+    # `pk IN (granted ids)`, not a correlated EXISTS: SQLite would run the EXISTS once for every
+    # row of the table (50 ms for 20,000 tasks); PostgreSQL plans both as the same semi-join.
+    granted = _granted(user=user, codename=codename, perm_model=perm_model)
+    return queryset.filter(pk__in=granted.values("content_object_id"))
 
 
 def has_perm_subquery(*, user, codename: str, perm_model: type[Model], ref: str = "pk") -> QuerySet:
     """A subquery (for Exists) that is non-empty where `user` holds `codename` on OuterRef(ref)."""
-    return perm_model.objects.filter(
-        content_object=OuterRef(ref), permission__codename=codename, group__user=user
-    )
+    return _granted(user=user, codename=codename, perm_model=perm_model).filter(content_object=OuterRef(ref))
+
+
+def _granted(*, user, codename: str, perm_model: type[Model]) -> QuerySet:
+    return perm_model.objects.filter(permission__codename=codename, group__user=user)

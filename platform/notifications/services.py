@@ -1,15 +1,59 @@
-"""The outbox: every notification is written here, in the caller's transaction."""
+"""Every write of the notifications app; `notify()` is the outbox the domain apps write to.
 
-from collections.abc import Iterable
+Contract of ``notify(*, kind, recipients, subject=None, actor=None, data=None)``:
 
-from django.contrib.auth import get_user_model
+- Call it inside the transaction that makes the change. It writes one Notification (the inbox
+  entry) per recipient and, per the recipient's preference for the kind, one Delivery
+  (immediate email or daily digest) — with a constant number of queries however many
+  recipients there are. Nothing is sent if the transaction rolls back; after commit a Celery
+  task sends the emails, and a periodic sweep sends whatever that task missed.
+- `kind` must be registered (notifications.kinds.register_kind), else LookupError.
+- `recipients`: users; duplicates and the actor are dropped, inactive accounts are skipped.
+- `subject`: the model instance it is about (stored as content type and id; notifications
+  never import domain models).
+- `data`: JSON values, rendered later in each reader's language, so plain values only, never
+  a translated (lazy) string. Conventions: "title" (the name of the thing, e.g. a task's
+  title), "body" (optional text), "url" (a path on this site, e.g. get_absolute_url()),
+  "group" (working group name) and "project" (project title) for grouping in the digest.
+  Other keys are free and can be used as `{name}` in the kind's title/body.
+"""
+
+import logging
+from collections.abc import Iterable, Sequence
+from functools import partial
+
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
-from .kinds import Preference, get_kind
-from .models import Delivery, Notification
+from accounts.models import User
 
-User = get_user_model()
+from . import conf
+from .kinds import Kind, Preference, all_kinds, get_kind
+from .models import Delivery, KindPreference, Notification
+from .rendering import safe_relative_url
+
+logger = logging.getLogger(__name__)
+
+# The rows are committed before anything is published: if the broker does not answer at once
+# the sweep delivers later, so a request must not hang on the broker.
+PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+
+
+def _check_data(data: dict) -> dict:
+    for key, value in data.items():
+        if isinstance(value, Promise):
+            raise TypeError(
+                f"notify(data={{{key!r}: ...}}) got a lazy translation: pass plain values and let "
+                "the kind's title/body say the sentence, so that each reader gets their own language"
+            )
+    if "url" in data and data["url"] and not safe_relative_url(data["url"]):
+        raise ValueError(f"notify(data={{'url': ...}}) must be a path on this site, got {data['url']!r}")
+    return data
 
 
 def notify(
@@ -20,44 +64,127 @@ def notify(
     actor: User | None = None,
     data: dict | None = None,
 ) -> list[Notification]:
-    """Write notification and delivery rows inside the caller's transaction; deliver after commit.
-
-    The actor is never notified of their own action. Recipients who turned the kind off get an
-    inbox entry but no email.
-    """
-    get_kind(kind)
-    people = {user.pk: user for user in recipients if user is not None}
+    """Write inbox rows and their deliveries in the caller's transaction; emails go out after commit."""
+    registered = get_kind(kind)
+    data = _check_data(dict(data or {}))
+    people = {user.pk: user for user in recipients if user is not None and user.is_active}
     if actor is not None:
         people.pop(actor.pk, None)
     if not people:
         return []
+    # Refused input raised above leaves the caller's transaction usable; from here on rows are
+    # written, and without a savepoint a failure spoils the caller's transaction as it should.
+    with transaction.atomic(savepoint=False):
+        return _write(kind=registered, people=people, subject=subject, actor=actor, data=data)
+
+
+def _write(*, kind: Kind, people: dict[int, User], subject: models.Model | None, actor: User | None,
+           data: dict) -> list[Notification]:
     subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
-    rows = [
-        Notification(
-            recipient_id=pk,
-            kind=kind,
-            actor=actor,
-            subject_type=subject_type,
-            subject_id=subject.pk if subject is not None else None,
-            data=data or {},
-        )
-        for pk in people
-    ]
-    created = Notification.objects.bulk_create(rows)
-    deliveries = [
-        Delivery(notification=note, channel=Delivery.Channel.EMAIL)
-        for note in created
-    ]
-    Delivery.objects.bulk_create(deliveries)
-    _queue_after_commit([d.pk for d in deliveries])
+    chosen = dict(
+        KindPreference.objects.filter(kind=kind.key, user_id__in=list(people)).values_list("user_id", "value")
+    )
+    created = Notification.objects.bulk_create(
+        [
+            Notification(recipient=user, kind=kind.key, actor=actor, subject_type=subject_type,
+                         subject_id=subject.pk if subject is not None else None, data=data)
+            for user in people.values()
+        ]
+    )
+    now = timezone.now()
+    channels = {Preference.IMMEDIATE: Delivery.Channel.EMAIL, Preference.DIGEST: Delivery.Channel.DIGEST}
+    deliveries = []
+    for note in created:
+        channel = channels.get(chosen.get(note.recipient_id, kind.default))
+        if channel is not None:
+            deliveries.append(Delivery(notification=note, channel=channel, next_attempt_at=now))
+    if deliveries:
+        Delivery.objects.bulk_create(deliveries)
+        emails = [d.pk for d in deliveries if d.channel == Delivery.Channel.EMAIL]
+        if emails:
+            # robust: the change is committed whatever the broker does; the sweep catches up.
+            transaction.on_commit(partial(email_deliveries_queue, ids=emails), robust=True)
     return created
 
 
-def _queue_after_commit(ids: list[int]) -> None:
+def email_deliveries_queue(*, ids: Sequence[int], countdown: float | None = None) -> None:
+    """Publish delivery tasks for these email deliveries, in batches; never raises."""
     from .tasks import deliver
 
-    if ids:
-        transaction.on_commit(lambda: deliver.delay(ids))
+    size = conf.get("BATCH_SIZE")
+    for start in range(0, len(ids), size):
+        batch = list(ids[start:start + size])
+        try:
+            deliver.apply_async(args=[batch], countdown=countdown, retry=True,
+                                retry_policy=PUBLISH_RETRY_POLICY)
+        except OperationalError:
+            logger.warning("broker unavailable: %d deliveries wait for the sweep", len(ids) - start,
+                           exc_info=True)
+            return
 
 
-__all__ = ["notify", "Preference"]
+def digest_queue(*, user_ids: Iterable[int], countdown: float | None = None) -> None:
+    """Publish a digest task per person; never raises."""
+    from .tasks import digest_send
+
+    for user_id in user_ids:
+        try:
+            digest_send.apply_async(args=[user_id], countdown=countdown, retry=True,
+                                    retry_policy=PUBLISH_RETRY_POLICY)
+        except OperationalError:
+            logger.warning("broker unavailable: digests wait for the sweep", exc_info=True)
+            return
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> Notification:
+    """Mark one of a person's notifications read (again harmlessly)."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark all of a person's notifications read; returns how many were unread."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preferences_update(*, user: User, values: dict[str, str]) -> None:
+    """Store a person's choice per kind (immediate, digest, off); unknown kinds or values are refused."""
+    known = {kind.key for kind in all_kinds()}
+    errors = {}
+    for key, value in values.items():
+        if key not in known:
+            errors[key] = _("Diese Benachrichtigungsart gibt es nicht.")
+        elif value not in Preference.values:
+            errors[key] = _("Wählen Sie sofort, täglich oder keine E-Mail.")
+    if errors:
+        raise ValidationError(errors)
+    KindPreference.objects.bulk_create(
+        [KindPreference(user=user, kind=key, value=value) for key, value in values.items()],
+        update_conflicts=True, unique_fields=["user", "kind"], update_fields=["value"],
+    )
+
+
+@transaction.atomic
+def deliveries_retry(*, ids: Iterable[int]) -> int:
+    """Give failed deliveries a fresh set of attempts; they are sent after commit. Returns how many."""
+    now = timezone.now()
+    rows = list(
+        Delivery.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(ids), status=Delivery.Status.FAILED)
+        .values_list("pk", "channel", "notification__recipient_id")
+    )
+    Delivery.objects.filter(pk__in=[pk for pk, _c, _u in rows]).update(
+        status=Delivery.Status.PENDING, attempts=0, next_attempt_at=now
+    )
+    emails = [pk for pk, channel, _u in rows if channel == Delivery.Channel.EMAIL]
+    digest_users = sorted({user for _pk, channel, user in rows if channel == Delivery.Channel.DIGEST})
+    transaction.on_commit(partial(email_deliveries_queue, ids=emails), robust=True)
+    transaction.on_commit(partial(digest_queue, user_ids=digest_users), robust=True)
+    return len(rows)

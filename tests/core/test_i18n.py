@@ -28,6 +28,11 @@ def po_entries() -> dict[str, str]:
 def test_every_german_string_has_an_english_translation():
     missing = [msgid for msgid, msgstr in po_entries().items() if not msgstr]
     assert missing == []
+    blocks = PO.read_text(encoding="utf-8").split("\n\n")[1:]
+    untranslated_plurals = [
+        b for b in blocks if "msgid_plural" in b and ('msgstr[0] ""' in b or "fuzzy" in b)
+    ]
+    assert untranslated_plurals == []
 
 
 def test_compiled_catalogue_matches_the_po_file():

@@ -1,0 +1,73 @@
+"""The three writes every workflow change is made of: lock the subject, move it, append to its history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
+
+from ..errors import TransitionConflict
+from ..models import TransitionRecord, WorkflowDefinition, WorkflowSubject
+
+if TYPE_CHECKING:
+    import datetime
+
+    from accounts.models import User
+
+
+def subject_lock(subject: WorkflowSubject) -> WorkflowSubject:
+    """A fresh copy of the subject's row, locked until the transaction ends.
+
+    Only the subject's own row is locked (`of=self`), not the shared definition row joined to it.
+    """
+    manager = type(subject)._base_manager
+    return manager.select_for_update(of=("self",)).select_related("workflow").get(pk=subject.pk)
+
+
+def moved_on(subject: WorkflowSubject) -> TransitionConflict:
+    return TransitionConflict(
+        _(
+            "Jemand war schneller: %(subject)s steht inzwischen auf „%(state)s“. "
+            "Bitte prüfen Sie den neuen Stand."
+        )
+        % {"subject": subject, "state": subject.state_label}
+    )
+
+
+def subject_move(*, locked: WorkflowSubject, values: dict[str, Any]) -> None:
+    """Write the workflow fields of the locked subject, only if nobody wrote them since it was read."""
+    manager = type(locked)._base_manager
+    updated = manager.filter(pk=locked.pk, workflow_sequence=locked.workflow_sequence).update(**values)
+    if updated != 1:
+        # Only reachable where the database has no row locks (SQLite): the sequence check catches it.
+        raise moved_on(locked)
+    locked._workflow_apply(values)
+
+
+def record_append(
+    *,
+    subject: WorkflowSubject,
+    kind: str,
+    workflow: WorkflowDefinition,
+    transition: str,
+    from_state: str,
+    to_state: str,
+    actor: User | None,
+    comment: str,
+    at: datetime.datetime,
+) -> TransitionRecord:
+    """Append the entry numbered `subject.workflow_sequence` (the subject has just been moved)."""
+    return TransitionRecord.objects.create(
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        sequence=subject.workflow_sequence,
+        kind=kind,
+        workflow=workflow,
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        comment=comment,
+        created_at=at,
+    )

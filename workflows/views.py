@@ -1,0 +1,73 @@
+"""Edge pieces a subject app's views use: the form of the panel and the answer to its post."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import DomainError
+
+from .models import WorkflowSubject
+from .selectors import workflow_panel
+from .services import workflow_transition
+from .services.transitions import COMMENT_MAX_LENGTH
+
+
+class TransitionForm(forms.Form):
+    transition = forms.SlugField(label=gettext_lazy("Schritt"), max_length=64)
+    comment = forms.CharField(
+        label=gettext_lazy("Kommentar"), required=False, max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea
+    )
+    expected_state = forms.SlugField(max_length=64, required=False)
+
+
+def workflow_transition_respond(
+    request: HttpRequest, *, subject: WorkflowSubject, action_url: str, redirect_url: str
+) -> HttpResponse:
+    """Take the transition posted from `workflows/_panel.html` on `subject` as the signed-in person.
+
+    htmx gets the panel again (with the reason when refused, status 200 so htmx swaps it, and an
+    `HX-Trigger: workflow-changed` event on success for other parts of the page); a plain post
+    gets a message and a redirect to `redirect_url`. The caller has checked that the person may
+    see the subject; the engine checks the rest.
+    """
+    form = TransitionForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = _("Der Schritt konnte nicht gelesen werden. Bitte laden Sie die Seite neu.")
+        if "comment" in form.errors:
+            error = " ".join(form.errors["comment"])
+    else:
+        try:
+            workflow_transition(
+                subject=subject,
+                name=form.cleaned_data["transition"],
+                actor=request.user,
+                comment=form.cleaned_data["comment"],
+                expected_state=form.cleaned_data["expected_state"] or None,
+            )
+        except DomainError as exc:
+            error = exc.reason
+            subject.refresh_from_db()  # after a conflict, the panel shows where the subject is now
+    if request.htmx:
+        response = render(
+            request,
+            "workflows/_panel.html",
+            workflow_panel(subject=subject, user=request.user, action_url=action_url, error=error),
+        )
+        if not error:
+            response["HX-Trigger"] = "workflow-changed"
+        return response
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            _("Erledigt: %(subject)s steht jetzt auf „%(state)s“.")
+            % {"subject": subject, "state": subject.state_label},
+        )
+    return redirect(redirect_url)
