@@ -48,6 +48,8 @@ lock: install
 
 bench: install
 	$(PY) bench/run.py
+	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then $(PY) bench/notifications.py; \
+	else echo "[bench] notification outbox: services mode only (set DATABASE_URL and REDIS_URL)"; fi
 
 clean:
 	rm -rf $(VENV) var

@@ -8,15 +8,22 @@ from django.http import Http404
 
 from accounts.models import User
 from core.permissions import filter_by_object_perm, has_perm_subquery
+from workflows.models import DEFINITION_DEFERRED
 from workgroups.models import Body, Membership
 
 from .models import Comment, Project, ProjectGroupObjectPermission, Task, TaskGroupObjectPermission
 
 
+def _projects() -> QuerySet[Project]:
+    return Project.objects.select_related("workgroup", "workflow").defer(
+        *(f"workflow__{name}" for name in DEFINITION_DEFERRED)
+    )
+
+
 def projects_visible(*, user: User) -> QuerySet[Project]:
     """Projects whose whole content `user` may see."""
     return filter_by_object_perm(
-        Project.objects.select_related("workgroup", "workflow"),
+        _projects(),
         user=user,
         codename="view_project",
         perm_model=ProjectGroupObjectPermission,
@@ -26,7 +33,7 @@ def projects_visible(*, user: User) -> QuerySet[Project]:
 def projects_listed(*, user: User) -> QuerySet[Project]:
     """Projects `user` may at least see the public summary of; `full_access` says whether more."""
     queryset = filter_by_object_perm(
-        Project.objects.select_related("workgroup", "workflow"),
+        _projects(),
         user=user,
         codename="view_project_summary",
         perm_model=ProjectGroupObjectPermission,

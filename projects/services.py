@@ -134,13 +134,7 @@ def task_create(
     task_grant_permissions(task)
     task.followers.add(*{u for u in (actor, assignee) if u is not None})
     if assignee is not None:
-        notify(
-            kind="task_assigned",
-            recipients=[assignee],
-            subject=task,
-            actor=actor,
-            data=_notification_data(task),
-        )
+        _notify_assigned(task, assignee=assignee, actor=actor)
     return task
 
 
@@ -161,14 +155,14 @@ def task_update(*, task: Task, actor: User, **fields) -> Task:
     task.save(update_fields=[*changed, "updated_at"])
     if reassigned and new_assignee is not None:
         task.followers.add(new_assignee)
-        notify(
-            kind="task_assigned",
-            recipients=[new_assignee],
-            subject=task,
-            actor=actor,
-            data=_notification_data(task),
-        )
+        _notify_assigned(task, assignee=new_assignee, actor=actor)
     return task
+
+
+def _notify_assigned(task: Task, *, assignee: User, actor: User) -> None:
+    notify(
+        kind="task_assigned", recipients=[assignee], subject=task, actor=actor, data=_notification_data(task)
+    )
 
 
 @transaction.atomic

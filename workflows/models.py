@@ -46,7 +46,20 @@ class WorkflowDefinition(models.Model):
 
     @cached_property
     def definition(self) -> Definition:
-        return parse_definition(self.data)
+        # A version's checksum is that of its data, so one parse serves every row of it in this
+        # process; lists select versions without their data (DEFINITION_DEFERRED).
+        parsed = _PARSED.get(self.checksum)
+        if parsed is None:
+            if len(_PARSED) >= 512:
+                _PARSED.clear()
+            parsed = _PARSED[self.checksum] = parse_definition(self.data)
+        return parsed
+
+
+_PARSED: dict[str, Definition] = {}
+# What a list of subjects leaves out of their selected versions: the parsed definition comes
+# from the cache above, and decoding the data once per row costs more than the rest of the row.
+DEFINITION_DEFERRED = ("data", "source")
 
 
 # The fields the transition service alone writes (attribute names).
