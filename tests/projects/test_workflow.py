@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from projects.models import Project, Task
+from projects.selectors import projects_visible
 from projects.services import project_create, project_update, task_move
 from tests.projects.test_permissions import ALLOWED
 from tests.world import ROLES
@@ -150,3 +151,17 @@ def test_history_and_available_transitions_in_the_api(world):
     history = c.get(f"/api/v1/projects/{world.project.pk}/history/").json()
     assert [h["transition"] for h in history][-1] == "hold"
     assert api(world, "forum_member").get(f"/api/v1/projects/{world.project.pk}/history/").status_code == 404
+
+
+def test_lists_name_the_state_when_the_process_has_not_parsed_the_definition_yet(world, client, monkeypatch):
+    """Lists load versions without their data; a cold definition cache must still give the label."""
+    from workflows import models as workflow_models
+
+    monkeypatch.setattr(workflow_models, "_PARSED", {})
+    (listed,) = projects_visible(user=world.people["member"]).filter(pk=world.project.pk)
+    assert listed.state_label == "Bedarfsermittlung (Befragung der Beschäftigten)"
+
+    monkeypatch.setattr(workflow_models, "_PARSED", {})
+    client.force_login(world.people["member"])
+    response = client.get(f"/projects/{world.project.pk}/")
+    assert "Bedarfsermittlung (Befragung der Beschäftigten)" in response.content.decode()
