@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "notifications",
+    "audit",
     "workflows",
     "workgroups",
     "projects",
