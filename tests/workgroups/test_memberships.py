@@ -119,8 +119,10 @@ def test_api_leave_and_invitation_accept(world, api_client):
     assert api_client.get(f"/api/v1/bodies/{world.group.slug}/").status_code == 404
 
 
-@pytest.mark.parametrize(("kind", "parent"), [("working_group", "forum"), ("steering_team", None),
-                                              ("working_group", None), ("forum", "forum")])
+@pytest.mark.parametrize(
+    ("kind", "parent"),
+    [("working_group", "forum"), ("steering_team", None), ("working_group", None), ("forum", "forum")],
+)
 def test_bodies_sit_where_the_structure_says(world, kind, parent):
     from django.core.exceptions import ValidationError
 
