@@ -120,7 +120,9 @@ def invitation_create(*, body: Body, invitee_email: str, role: str, actor: User)
 def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
     """Send an open or expired invitation again with a new link (older links die) and a new expiry."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("body", "invitee").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("body", "invitee")
+        .get(pk=invitation.pk)
     )
     if not may_manage_members(actor, invitation.body):
         raise PermissionDenied
