@@ -23,3 +23,6 @@ class ProjectsConfig(AppConfig):
         )
         register_kind("task_due", _("Aufgabe bald oder überfällig"), title=_("Fällig: „{title}“ ({due})"))
         register_reminder_source("projects.tasks_due", tasks_due)
+        from .lifecycle import register as register_lifecycle  # leaving drops follows and assignments
+
+        register_lifecycle()

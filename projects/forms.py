@@ -13,7 +13,7 @@ class DateInput(forms.DateInput):
 class ProjectForm(forms.ModelForm):
     partner_organisations = forms.ModelMultipleChoiceField(
         label=_("Partnerorganisationen"),
-        queryset=Organisation.objects.all(),
+        queryset=Organisation.objects.filter(is_confirmed=True),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )

@@ -1,10 +1,14 @@
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from audit.models import AuditEntry
+
 from . import selectors, services
 from .models import Body, Invitation, Membership, Role
+from .permissions import may_view_audit
 
 
 class BodySerializer(serializers.ModelSerializer):
@@ -28,10 +32,38 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 class InvitationSerializer(serializers.ModelSerializer):
     body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    status = serializers.SerializerMethodField()
 
     class Meta:
         model = Invitation
-        fields = ["id", "body", "invitee", "role", "invited_by", "status", "created_at", "answered_at"]
+        fields = [
+            "id",
+            "body",
+            "invitee",
+            "email",
+            "role",
+            "invited_by",
+            "status",
+            "created_at",
+            "answered_at",
+            "expires_at",
+        ]
+        read_only_fields = fields
+
+    def get_status(self, invitation: Invitation) -> str:
+        """An open invitation past its date reads "expired" before the periodic expiry marks it."""
+        return Invitation.Status.EXPIRED.value if invitation.is_expired else invitation.status
+
+
+class RoleChangeSerializer(serializers.Serializer):
+    # Which of these a body has depends on its kind; the service refuses the others with a reason.
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "action", "actor", "actor_label", "subject_label", "before", "after"]
         read_only_fields = fields
 
 
@@ -52,6 +84,16 @@ class BodyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.bodies_visible(user=self.request.user).order_by("kind", "name")
+
+    @extend_schema(responses=AuditEntrySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], url_path="audit", filterset_fields=[])
+    def audit(self, request, slug=None):
+        """The body's audit log, newest first: staff for every body, a chair for their own; else 404."""
+        body = self.get_object()
+        if not may_view_audit(request.user, body):
+            raise Http404
+        page = self.paginate_queryset(selectors.audit_entries_of(body=body))
+        return self.get_paginated_response(AuditEntrySerializer(page, many=True).data)
 
 
 class MembershipViewSet(
@@ -76,16 +118,27 @@ class MembershipViewSet(
         services.membership_end(membership=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(request=RoleChangeSerializer, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def role(self, request, pk=None):
+        """Change a member's role (chair ↔ member); the chair decides."""
+        data = RoleChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.membership_change_role(
+            membership=self.get_object(), role=data.validated_data["role"], actor=request.user
+        )
+        return Response(MembershipSerializer(membership).data)
+
 
 class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Invitations addressed to you; chairs create invitations for their group."""
+    """Invitations addressed to you and those of groups you manage; chairs invite, re-send and withdraw."""
 
     queryset = Invitation.objects.none()
 
     serializer_class = InvitationSerializer
 
     def get_queryset(self):
-        return Invitation.objects.filter(invitee=self.request.user).select_related("body").order_by("-pk")
+        return selectors.invitations_visible(user=self.request.user).order_by("-pk")
 
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
     def create(self, request):
@@ -112,4 +165,17 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         invitation = services.invitation_answer(
             invitation=self.get_object(), actor=request.user, accept=False
         )
+        return Response(InvitationSerializer(invitation).data)
+
+    @extend_schema(request=None, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def resend(self, request, pk=None):
+        """Send again with a new link (older links die) and a new expiry."""
+        invitation = services.invitation_resend(invitation=self.get_object(), actor=request.user)
+        return Response(InvitationSerializer(invitation).data)
+
+    @extend_schema(request=None, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        invitation = services.invitation_withdraw(invitation=self.get_object(), actor=request.user)
         return Response(InvitationSerializer(invitation).data)

@@ -7,6 +7,11 @@ class WorkgroupsConfig(AppConfig):
     verbose_name = _("Gremien")
 
     def ready(self) -> None:
+        from accounts.lifecycle import on_user_deactivate
         from notifications.kinds import register_kind
 
+        from .services import memberships_end_for_user
+
         register_kind("membership_invitation", _("Einladung in ein Gremium"))
+        # Deactivating an account leaves every body through the one path of leaving.
+        on_user_deactivate(memberships_end_for_user)

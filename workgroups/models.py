@@ -85,10 +85,14 @@ class Body(models.Model):
         }[self.kind]
         parent_kind = self.parent.kind if self.parent_id else None
         if parent_kind != expected_parent:
-            raise ValidationError({"parent": _(
-                "Ein Forum steht über allem, ein Steuerteam unter dem Forum, "
-                "eine Arbeitsgruppe unter einem Steuerteam."
-            )})
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "Ein Forum steht über allem, ein Steuerteam unter dem Forum, "
+                        "eine Arbeitsgruppe unter einem Steuerteam."
+                    )
+                }
+            )
 
     @property
     def steering_team(self) -> "Body | None":
@@ -138,18 +142,22 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
-    """A chair's invitation of a registered person; the invitee accepts or declines it."""
+    """A chair's invitation by email: of a registered person (accepts on the dashboard) or of an
+    address without an account (registers through a signed, expiring, single-use link)."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("offen")
         ACCEPTED = "accepted", _("angenommen")
         DECLINED = "declined", _("abgelehnt")
         WITHDRAWN = "withdrawn", _("zurückgezogen")
+        EXPIRED = "expired", _("abgelaufen")
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="invitations")
+    # Empty until someone registers through the link when the address had no account.
     invitee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
     )
+    email = models.EmailField(_("E-Mail-Adresse"), blank=True)
     role = models.CharField(_("Rolle"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -157,6 +165,10 @@ class Invitation(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("gültig bis"), null=True, blank=True)
+    # Part of the signed link: a new value on re-sending makes every older link dead.
+    link_nonce = models.CharField(max_length=32, blank=True)
+    sent_count = models.PositiveSmallIntegerField(_("verschickt"), default=1)
 
     class Meta:
         ordering = ["-created_at"]
@@ -166,10 +178,65 @@ class Invitation(models.Model):
             models.UniqueConstraint(
                 fields=["body", "invitee"], condition=Q(status="open"), name="one_open_invitation"
             ),
+            models.UniqueConstraint(
+                fields=["body", "email"],
+                condition=Q(status="open", invitee__isnull=True),
+                name="one_open_email_invitation",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.invitee} → {self.body}"
+        return f"{self.invitee or self.email} → {self.body}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.EXPIRED or (
+            self.status == self.Status.OPEN
+            and self.expires_at is not None
+            and self.expires_at <= timezone.now()
+        )
+
+    @property
+    def shown_status(self) -> str:
+        """The status as the chair should read it: an open invitation past its date is expired."""
+        return self.Status.EXPIRED.label if self.is_expired else self.get_status_display()
+
+
+class InvitationMail(models.Model):
+    """Outbox row for the email to an address without an account (notify() needs a person).
+
+    Written in the transaction that creates or re-sends the invitation, sent after commit by a
+    Celery task that claims it under a row lock; a periodic sweep sends what that task missed.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("wartet")
+        SENT = "sent", _("gesendet")
+        FAILED = "failed", _("fehlgeschlagen")
+        SKIPPED = "skipped", _("entfallen")
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="mails")
+    # The link version this mail carries; a mail for a replaced link is skipped, not sent.
+    link_nonce = models.CharField(max_length=32)
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
+    next_attempt_at = models.DateTimeField(_("nächster Versuch"), default=timezone.now)
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Einladungs-E-Mail")
+        verbose_name_plural = _("Einladungs-E-Mails")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(status="pending"), name="invitation_mail_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitation} ({self.status})"
 
 
 class BodyUserObjectPermission(UserObjectPermissionBase):

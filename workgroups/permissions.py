@@ -87,3 +87,32 @@ def body_grant_permissions(body: Body) -> int:
         grants=BODY_GRANTS[body.kind],
         groups=related_role_groups(body),
     )
+
+
+def is_platform_staff(user) -> bool:
+    """The business development office (the forum's staff role) or a platform admin."""
+    from .models import Membership
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        user.is_superuser
+        or Membership.objects.filter(
+            user=user, role=Role.STAFF, body__kind=Body.Kind.FORUM, left_at__isnull=True
+        ).exists()
+    )
+
+
+def may_manage_members(user, body: Body) -> bool:
+    """Invite, change roles, remove: whoever holds manage_members on the body (a working group's chair)."""
+    return user.is_authenticated and user.has_perm("workgroups.manage_members", body)
+
+
+def may_remove_members(user, body: Body) -> bool:
+    """Ending someone else's membership: who manages members, and staff, who support every group."""
+    return may_manage_members(user, body) or is_platform_staff(user)
+
+
+def may_view_audit(user, body: Body) -> bool:
+    """A body's audit log: staff for every body, a chair (who manages members) for their own."""
+    return may_remove_members(user, body)

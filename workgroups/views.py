@@ -1,6 +1,8 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,8 +12,9 @@ from core.errors import DomainError
 from core.forms import add_service_errors
 
 from . import selectors, services
-from .forms import InvitationForm
+from .forms import InvitationForm, InvitationRegistrationForm, RoleForm
 from .models import Body, Invitation, Membership
+from .permissions import may_remove_members, may_view_audit
 
 
 @login_required
@@ -46,6 +49,7 @@ def body_detail(request, slug):
             else:
                 messages.success(request, _("Einladung verschickt."))
                 return redirect(body)
+    can_remove = can_manage or may_remove_members(request.user, body)
     return render(
         request,
         "workgroups/body_detail.html",
@@ -59,19 +63,28 @@ def body_detail(request, slug):
                 if body.kind == Body.Kind.WORKING_GROUP
                 else selectors.bodies_visible(user=request.user).filter(parent=body)
             ),
-            "invitations": selectors.invitations_open_of(body=body) if can_manage else [],
+            "invitations": selectors.invitations_of(body=body) if can_manage else [],
             "can_manage": can_manage,
+            "can_remove": can_remove,
+            "can_view_audit": can_remove and may_view_audit(request.user, body),
             "can_create_project": perms.has_perm("workgroups.create_project", body),
+            "role_choices": RoleForm.base_fields["role"].choices
+            if body.kind == Body.Kind.WORKING_GROUP
+            else [],
             "form": form,
         },
     )
 
 
+def _membership_for(request, pk) -> tuple[Membership, Body]:
+    membership = get_object_or_404(Membership.objects.select_related("body"), pk=pk, left_at__isnull=True)
+    return membership, selectors.body_get_for_user(user=request.user, slug=membership.body.slug)
+
+
 @require_POST
 @login_required
 def membership_end(request, pk):
-    membership = get_object_or_404(Membership.objects.select_related("body"), pk=pk, left_at__isnull=True)
-    body = selectors.body_get_for_user(user=request.user, slug=membership.body.slug)
+    membership, body = _membership_for(request, pk)
     try:
         services.membership_end(membership=membership, actor=request.user)
     except DomainError as exc:
@@ -80,6 +93,25 @@ def membership_end(request, pk):
         messages.success(request, _("Mitgliedschaft beendet."))
     if membership.user_id == request.user.pk:
         return redirect("portal:dashboard")
+    return redirect(body)
+
+
+@require_POST
+@login_required
+def membership_role(request, pk):
+    membership, body = _membership_for(request, pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Diese Rolle gibt es in diesem Gremium nicht."))
+        return redirect(body)
+    try:
+        services.membership_change_role(
+            membership=membership, role=form.cleaned_data["role"], actor=request.user
+        )
+    except DomainError as exc:
+        messages.error(request, exc.reason)
+    else:
+        messages.success(request, _("Rolle geändert."))
     return redirect(body)
 
 
@@ -100,13 +132,88 @@ def invitation_answer(request, pk):
     return redirect("portal:dashboard")
 
 
+def _invitation_for(request, pk) -> tuple[Invitation, Body]:
+    invitation = get_object_or_404(Invitation.objects.select_related("body"), pk=pk)
+    return invitation, selectors.body_get_for_user(user=request.user, slug=invitation.body.slug)
+
+
 @require_POST
 @login_required
 def invitation_withdraw(request, pk):
-    invitation = get_object_or_404(Invitation.objects.select_related("body"), pk=pk)
-    body = selectors.body_get_for_user(user=request.user, slug=invitation.body.slug)
+    invitation, body = _invitation_for(request, pk)
     try:
         services.invitation_withdraw(invitation=invitation, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.reason)
+    else:
+        messages.success(request, _("Einladung zurückgezogen."))
     return redirect(body)
+
+
+@require_POST
+@login_required
+def invitation_resend(request, pk):
+    invitation, body = _invitation_for(request, pk)
+    try:
+        services.invitation_resend(invitation=invitation, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.reason)
+    else:
+        messages.success(request, _("Einladung erneut verschickt; ältere Links gelten nicht mehr."))
+    return redirect(body)
+
+
+@login_required
+def body_audit(request, slug):
+    body = selectors.body_audit_get_for_user(user=request.user, slug=slug)
+    page = Paginator(selectors.audit_entries_of(body=body), 50).get_page(request.GET.get("page"))
+    return render(request, "workgroups/body_audit.html", {"body": body, "page": page})
+
+
+def invitation_register(request, token):
+    """The page an invitation link opens: register (or, with an account, accept) and join."""
+    try:
+        invitation = services.invitation_from_link(token)
+    except DomainError as exc:
+        return render(request, "workgroups/invitation_invalid.html", {"reason": exc.reason}, status=410)
+    if request.user.is_authenticated:
+        if request.user.email.lower() != invitation.email.lower():
+            return render(
+                request,
+                "workgroups/invitation_invalid.html",
+                {"reason": _("Diese Einladung gilt einer anderen E-Mail-Adresse. Bitte melden Sie sich ab.")},
+                status=403,
+            )
+        if request.method == "POST":
+            try:
+                services.invitation_accept_by_link(token=token, actor=request.user)
+            except DomainError as exc:
+                messages.error(request, exc.reason)
+                return redirect("portal:dashboard")
+            messages.success(request, _("Willkommen in %(name)s.") % {"name": invitation.body.name})
+            return redirect(invitation.body)
+        return render(
+            request, "workgroups/invitation_register.html", {"invitation": invitation, "form": None}
+        )
+    form = InvitationRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.invitation_register(
+                token=token,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                password=data["password1"],
+                organisation=data["organisation"],
+                organisation_name=data["organisation_name"],
+                language=data["language"],
+            )
+        except ValidationError as exc:
+            form.add_error("password1", exc.messages)
+        except DomainError as exc:
+            add_service_errors(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Willkommen in %(name)s.") % {"name": invitation.body.name})
+            return redirect(invitation.body)
+    return render(request, "workgroups/invitation_register.html", {"invitation": invitation, "form": form})

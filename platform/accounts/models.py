@@ -22,6 +22,8 @@ class Organisation(models.Model):
     produces_in_aachen = models.BooleanField(_("produziert in Aachen"), default=False)
     training_company = models.BooleanField(_("anerkannter Ausbildungsbetrieb"), default=False)
     website = models.URLField(_("Website"), blank=True)
+    # Proposed by someone registering; listed and offered to others only once staff confirm it.
+    is_confirmed = models.BooleanField(_("bestätigt"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

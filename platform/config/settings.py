@@ -207,6 +207,18 @@ CELERY_BEAT_SCHEDULE["workflows-check-deadlines"] = {
     "schedule": crontab(minute=40),
     "options": {"expire_seconds": 3000},
 }
+# Invitations: the mail outbox for addresses without an account, and expiry (workgroups.tasks).
+INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14)
+CELERY_BEAT_SCHEDULE["workgroups-invitation-mails-sweep"] = {
+    "task": "workgroups.invitation_mails_sweep",
+    "schedule": 60.0,
+    "options": {"expire_seconds": 50},
+}
+CELERY_BEAT_SCHEDULE["workgroups-invitations-expire"] = {
+    "task": "workgroups.invitations_expire",
+    "schedule": crontab(minute=5),
+    "options": {"expire_seconds": 3000},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
