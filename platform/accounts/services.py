@@ -1,11 +1,20 @@
 """Every write to people and organisations."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from django.db.models import F
+from django.utils import timezone
 
-from .models import Organisation, User
+from .models import ApiToken, Organisation, User
+from .tokens import PREFIX_LENGTH, key_digest, new_key
+
+# Each POST to the token endpoint makes a key; past this many the least recently used go.
+MAX_API_TOKENS = 20
+# last_used_at is a hint for the person, not an audit log: one write per key every few minutes.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 @transaction.atomic
@@ -62,10 +71,47 @@ def user_set_language(*, user: User, language: str) -> User:
     return user
 
 
-def user_token_get_or_create(*, user: User) -> str:
-    """The person's API token, created on first use."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+@transaction.atomic
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Make a new API key for `user` and return it with the key (shown this once, stored hashed).
+
+    Beyond MAX_API_TOKENS keys the least recently used ones are revoked.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    key = new_key()
+    token = ApiToken.objects.create(
+        user=user,
+        name=(name or "").strip()[:100] or "API",
+        prefix=key[:PREFIX_LENGTH],
+        digest=key_digest(key),
+    )
+    surplus = ApiToken.objects.filter(user=user).order_by(
+        F("last_used_at").desc(nulls_last=True), "-created_at", "-pk"
+    )[MAX_API_TOKENS:]
+    ApiToken.objects.filter(pk__in=list(surplus.values_list("pk", flat=True))).delete()
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """Delete one of `user`'s own API keys; False when they have no such key."""
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Delete every API key of `user` (after a password change or reset); returns how many."""
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    """Note that `token` was used now, at most once per TOKEN_TOUCH_INTERVAL (one UPDATE, no lock)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
