@@ -1,15 +1,20 @@
 """Every write to people and organisations."""
 
+import logging
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from .models import ApiToken, Organisation, User
 from .tokens import PREFIX_LENGTH, key_digest, new_key
+
+logger = logging.getLogger("accounts")
 
 # Each POST to the token endpoint makes a key; past this many the least recently used go.
 MAX_API_TOKENS = 20
@@ -126,14 +131,35 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from .tasks import password_reset_mail_send
+        mail = {
+            "user_id": context["user"].pk,
+            "uid": context["uid"],
+            "token": context["token"],
+            "base_url": f"{context['protocol']}://{context['domain']}",
+        }
+        transaction.on_commit(partial(_password_reset_mail_queue, mail))
 
-        password_reset_mail_send.delay_on_commit(
-            user_id=context["user"].pk,
-            uid=context["uid"],
-            token=context["token"],
-            base_url=f"{context['protocol']}://{context['domain']}",
-        )
+
+def _password_reset_mail_queue(mail: dict) -> None:
+    """Hand the reset mail to a worker; while the broker is down, send it from this process.
+
+    The person is waiting for this mail and the page must not fail: one try at the broker
+    (no publish retries that would hold the request), then SMTP directly, then a log line.
+    """
+    from .tasks import password_reset_mail_send
+
+    try:
+        with password_reset_mail_send.app.connection_for_write() as connection:
+            if not password_reset_mail_send.app.conf.task_always_eager:
+                connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+            password_reset_mail_send.apply_async(kwargs=mail, retry=False, connection=connection)
+        return
+    except (OperationalError, OSError) as exc:
+        logger.warning("broker unavailable, sending the reset mail in-process", extra={"error": str(exc)})
+    try:
+        password_reset_mail_send(**mail)
+    except Exception:
+        logger.exception("password-reset mail could not be sent")
 
 
 def password_reset_request(*, email: str, protocol: str, domain: str) -> None:

@@ -115,3 +115,39 @@ def test_json_at_the_depth_limit_is_parsed(settings, api_client, anna):
     assert api_client.post("/api/v1/auth/token/", body, content_type="application/json").status_code == 200
     deeper = body.replace(b"[[1]]", b"[[[1]]]")
     assert api_client.post("/api/v1/auth/token/", deeper, content_type="application/json").status_code == 400
+
+
+def test_password_reset_mail_goes_out_in_process_while_the_broker_is_down(
+    redis_down, client, anna, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/accounts/password-reset/", {"email": anna.email})
+    finally:
+        app.conf.task_always_eager = True
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[anna.email]]
+
+
+def test_cache_keeps_working_in_memory_and_warns_once_per_outage(redis_down, caplog):
+    with caplog.at_level("WARNING", logger="core.cache"):
+        cache.set("definition", {"v": 1})
+        assert cache.get("definition") == {"v": 1}
+        assert cache.add("counter", 1)
+        assert cache.incr("counter") == 2
+    assert [r.message for r in caplog.records].count(
+        "cache unavailable, using a local memory cache for 5 s"
+    ) == 1
+
+
+def test_read_paths_are_filled_with_objects_of_the_world(world):
+    client = APIClient()
+    client.force_authenticate(world.people["chair"])
+    assert fill_path("/api/v1/projects/{id}/", "get", client) == f"/api/v1/projects/{world.project.pk}/"
+    assert fill_path("/api/v1/bodies/{slug}/", "get", client).startswith("/api/v1/bodies/")
+    assert not fill_path("/api/v1/bodies/{slug}/", "get", client).endswith("/0/")
