@@ -175,3 +175,10 @@ def test_behind_one_proxy_the_lockout_follows_the_proxys_address_not_the_clients
     assert blocked.status_code == 429
     elsewhere = client.post(LOGIN, credentials, HTTP_X_FORWARDED_FOR="203.0.113.10")
     assert elsewhere.status_code == 302
+
+
+def test_sign_in_without_a_request_is_not_throttled_and_still_checks_the_password(nora):
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="nora.neu@example.org", password="aachen2015") == nora
+    assert authenticate(username="nora.neu@example.org", password="falsch") is None
