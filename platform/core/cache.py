@@ -8,6 +8,7 @@ the request goes on with a local cache and one warning is logged per outage.
 import logging
 import threading
 import time
+import uuid
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
@@ -37,7 +38,8 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", 1.0)
         params["OPTIONS"] = options
         super().__init__(server, params)
-        self._fallback = LocMemCache(f"resilient-{id(self)}", params)
+        # Its own memory: LocMemCache shares storage between instances of the same name.
+        self._fallback = LocMemCache(f"resilient-{uuid.uuid4().hex}", params)
         self._down_until = 0.0
         self._lock = threading.Lock()
 
