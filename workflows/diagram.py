@@ -178,7 +178,7 @@ def workflow_diagram(
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{ident}" class="workflow-diagram" role="img" '
         f'aria-labelledby="{ident}-title {ident}-desc" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" style="max-width:100%;height:auto" '
+        f'width="{width:.0f}" height="{height:.0f}" '
         f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">'
         f'<title id="{ident}-title">{escape(title)}</title>'
         f'<desc id="{ident}-desc">{escape(_describe(definition, column + side))}</desc>'

@@ -12,12 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from audit.services import audit_record
 from core.errors import DomainError
 
 from .models import Organisation, User
+from .services import api_tokens_revoke_all
 
 _ON_DEACTIVATE: list[Callable] = []
 
@@ -47,7 +47,7 @@ def user_deactivate(*, user: User, actor: User) -> User:
         hook(user=user, actor=actor)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    tokens = Token.objects.filter(user=user).delete()[0]
+    tokens = api_tokens_revoke_all(user=user)
     sessions = _sessions_revoke(user)
     audit_record(
         actor=actor,

@@ -107,3 +107,37 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile")
+
+    def save(self, *args, **kwargs):
+        # set_password() leaves the new raw password in _password until the save: whatever path
+        # changed it (reset link, admin, changepassword), the person's API keys stop working.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from .services import api_tokens_revoke_all
+
+            api_tokens_revoke_all(user=self)
+
+
+class ApiToken(models.Model):
+    """A named API key of one person; only a keyed hash of the key is stored (accounts.tokens)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("Person"),
+    )
+    name = models.CharField(_("Name"), max_length=100)
+    prefix = models.CharField(_("Anfang des Schlüssels"), max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("erstellt"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("zuletzt benutzt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API-Schlüssel")
+        verbose_name_plural = _("API-Schlüssel")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

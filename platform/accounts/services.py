@@ -1,11 +1,25 @@
 """Every write to people and organisations."""
 
+import logging
+from datetime import timedelta
+from functools import partial
+
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from django.db.models import F
+from django.utils import timezone
+from kombu.exceptions import OperationalError
 
-from .models import Organisation, User
+from .models import ApiToken, Organisation, User
+from .tokens import PREFIX_LENGTH, key_digest, new_key
+
+logger = logging.getLogger("accounts")
+
+# Each POST to the token endpoint makes a key; past this many the least recently used go.
+MAX_API_TOKENS = 20
+# last_used_at is a hint for the person, not an audit log: one write per key every few minutes.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 @transaction.atomic
@@ -62,10 +76,47 @@ def user_set_language(*, user: User, language: str) -> User:
     return user
 
 
-def user_token_get_or_create(*, user: User) -> str:
-    """The person's API token, created on first use."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+@transaction.atomic
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Make a new API key for `user` and return it with the key (shown this once, stored hashed).
+
+    Beyond MAX_API_TOKENS keys the least recently used ones are revoked.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    key = new_key()
+    token = ApiToken.objects.create(
+        user=user,
+        name=(name or "").strip()[:100] or "API",
+        prefix=key[:PREFIX_LENGTH],
+        digest=key_digest(key),
+    )
+    surplus = ApiToken.objects.filter(user=user).order_by(
+        F("last_used_at").desc(nulls_last=True), "-created_at", "-pk"
+    )[MAX_API_TOKENS:]
+    ApiToken.objects.filter(pk__in=list(surplus.values_list("pk", flat=True))).delete()
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """Delete one of `user`'s own API keys; False when they have no such key."""
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Delete every API key of `user` (after a password change or reset); returns how many."""
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    """Note that `token` was used now, at most once per TOKEN_TOUCH_INTERVAL (one UPDATE, no lock)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -80,14 +131,35 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from .tasks import password_reset_mail_send
+        mail = {
+            "user_id": context["user"].pk,
+            "uid": context["uid"],
+            "token": context["token"],
+            "base_url": f"{context['protocol']}://{context['domain']}",
+        }
+        transaction.on_commit(partial(_password_reset_mail_queue, mail))
 
-        password_reset_mail_send.delay_on_commit(
-            user_id=context["user"].pk,
-            uid=context["uid"],
-            token=context["token"],
-            base_url=f"{context['protocol']}://{context['domain']}",
-        )
+
+def _password_reset_mail_queue(mail: dict) -> None:
+    """Hand the reset mail to a worker; while the broker is down, send it from this process.
+
+    The person is waiting for this mail and the page must not fail: one try at the broker
+    (no publish retries that would hold the request), then SMTP directly, then a log line.
+    """
+    from .tasks import password_reset_mail_send
+
+    try:
+        with password_reset_mail_send.app.connection_for_write() as connection:
+            if not password_reset_mail_send.app.conf.task_always_eager:
+                connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+            password_reset_mail_send.apply_async(kwargs=mail, retry=False, connection=connection)
+        return
+    except (OperationalError, OSError) as exc:
+        logger.warning("broker unavailable, sending the reset mail in-process", extra={"error": str(exc)})
+    try:
+        password_reset_mail_send(**mail)
+    except Exception:
+        logger.exception("password-reset mail could not be sent")
 
 
 def password_reset_request(*, email: str, protocol: str, domain: str) -> None:

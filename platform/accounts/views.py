@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -10,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .forms import EmailLoginForm, LanguageForm, ProfileForm
-from .services import QueuedPasswordResetForm, user_set_language, user_update_profile
+from .selectors import api_tokens_of
+from .services import QueuedPasswordResetForm, api_token_revoke, user_set_language, user_update_profile
+from .throttling import password_reset_allowed
 
 
 class LoginView(auth_views.LoginView):
@@ -23,6 +26,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
     template_name = "accounts/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Past the limit the same page follows, but no mail: nobody learns whether the account exists.
+        if not password_reset_allowed(self.request, form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @login_required
@@ -41,7 +50,19 @@ def profile(request):
         form = ProfileForm(
             initial={"first_name": user.first_name, "last_name": user.last_name, "language": user.language}
         )
-    return render(request, "accounts/profile.html", {"form": form})
+    tokens = api_tokens_of(user=user)
+    return render(request, "accounts/profile.html", {"form": form, "tokens": tokens})
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    """Revoke one of the person's own API keys; another person's key number is simply not found."""
+    if api_token_revoke(user=request.user, token_id=pk):
+        messages.success(request, _("Der API-Schlüssel wurde widerrufen."))
+    else:
+        messages.error(request, _("Diesen API-Schlüssel gibt es nicht (mehr)."))
+    return redirect("accounts:profile")
 
 
 @require_POST

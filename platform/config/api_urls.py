@@ -3,12 +3,13 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MeView, TokenView
+from accounts.api import ApiTokenViewSet, MeView, TokenView
 from notifications.api import DeliveryViewSet, NotificationViewSet, PreferenceViewSet
 from projects.api import CommentViewSet, ProjectViewSet, TaskViewSet
 from workgroups.api import BodyViewSet, InvitationViewSet, MembershipViewSet
 
 router = DefaultRouter()
+router.register("auth/tokens", ApiTokenViewSet, basename="auth-token-key")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("notification-preferences", PreferenceViewSet, basename="notification-preference")
 router.register("notification-deliveries", DeliveryViewSet, basename="notification-delivery")

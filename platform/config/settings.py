@@ -1,5 +1,6 @@
 """Settings, read from environment variables only (see README, "Configuration")."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -29,6 +30,11 @@ else:
             "comma-separated, when DJANGO_DEBUG is off (e.g. 'dialog.aachen.de')."
         )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# How many reverse proxies in front of the app append to X-Forwarded-For (core.net.client_ip).
+# 0: the client address is REMOTE_ADDR and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXIES must be 0 or more.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -39,13 +45,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
     "django_htmx",
     "django_celery_beat",
+    "axes",
     "core",
     "accounts",
     "notifications",
@@ -59,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the lockout flag the login form's authenticate() call left on the request.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,13 +118,17 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# Redis with a per-process fallback while Redis is down (core.cache): throttles and cached
+# definitions lose precision during an outage, requests do not fail.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "core.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out accounts and addresses before any password is checked.
+    "accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -220,11 +233,37 @@ CELERY_BEAT_SCHEDULE["workgroups-invitations-expire"] = {
     "options": {"expire_seconds": 3000},
 }
 
+# Sign-in throttling (django-axes, attempts stored in the database so it works without Redis):
+# after LOGIN_FAILURE_LIMIT failed sign-ins for one account, or from one client address, further
+# attempts are refused for LOGIN_LOCKOUT_MINUTES (counted from the last failure).
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
+AXES_CLIENT_IP_CALLABLE = "core.net.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_VERBOSE = False
+# Failures are what the lockout needs; a row per successful sign-in would only grow.
+AXES_DISABLE_ACCESS_LOG = True
+# Password-reset mails: at most this many per client address and per e-mail address each hour.
+PASSWORD_RESET_LIMIT_PER_HOUR = env_int("DJANGO_PASSWORD_RESET_LIMIT", 5)
+
+# JSON request bodies nested deeper than this are refused with a 400 (core.parsers).
+JSON_MAX_DEPTH = env_int("DJANGO_JSON_MAX_DEPTH", 32)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # DRF's own address lookup trusts the same number of proxies as core.net.client_ip.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
@@ -247,6 +286,20 @@ SPECTACULAR_SETTINGS = {
         "InvitationStatusEnum": "workgroups.models.Invitation.Status",
     },
 }
+
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
+
+# Scripts and styles from this origin only (no inline code); see core.middleware.
+CSP_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    if env_bool("DJANGO_CSP", True)
+    else ""
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -274,5 +327,6 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "celery.app.trace": {"level": "WARNING"},
         "kombu": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,12 +1,16 @@
-"""API plumbing shared by every app: pagination and the error format."""
+"""API plumbing shared by every app: pagination, throttling and the error format."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from django.http import Http404
+from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+from .net import client_ip
 
 
 class Pagination(PageNumberPagination):
@@ -14,12 +18,36 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+class ClientAddressMixin:
+    """Throttle by the address the trusted proxies vouch for (core.net), never by a client header."""
+
+    def get_ident(self, request):
+        return client_ip(request)
+
+
+class AddressRateThrottle(ClientAddressMixin, AnonRateThrottle):
+    """Requests per client address, whoever is signed in; `rate` set by subclasses."""
+
+    scope = "address"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 def exception_handler(exc, context):
-    """Turn domain errors and model validation errors into 4xx answers with a readable reason."""
+    """Turn domain errors and model validation errors into 4xx answers with a readable reason.
+
+    Django's Http404 and PermissionDenied carry English developer text ("No Project matches the
+    given query."); they are answered with DRF's own message in the request's language instead.
+    """
     if isinstance(exc, DomainError):
         return Response({"detail": exc.reason}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
         return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     return drf_exception_handler(exc, context)

@@ -1,4 +1,7 @@
-"""Liveness of the parts the platform needs: database, broker, and at least one Celery worker."""
+"""Liveness of the parts the platform needs: database, broker, and at least one Celery worker.
+
+Anonymous callers (load balancers, probes) get the status only; staff also see the details.
+"""
 
 from celery import current_app
 from django.db import connection
@@ -45,5 +48,9 @@ def health(request):
     checks = {"database": _check_database(), "broker": _check_broker()}
     checks["workers"] = _check_workers(checks["broker"]["ok"])
     down = [name for name, result in checks.items() if not result["ok"]]
-    body = {"status": "down" if down else "ok", "down": down, "checks": checks}
+    body = {"status": "down" if down else "ok"}
+    # Which part is down and why (host names, versions, errors) helps an attacker: staff only.
+    user = getattr(request, "user", None)
+    if user is not None and user.is_active and user.is_staff:
+        body.update(down=down, checks=checks)
     return JsonResponse(body, status=503 if down else 200)

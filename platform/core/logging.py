@@ -3,11 +3,29 @@
 import contextvars
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
+
+# A safety net for any log line (e.g. Django's own "Internal Server Error: /path"): links that
+# carry a secret, in a path (password reset) or a query string, never reach the log.
+_SECRETS = [
+    (re.compile(r"(/reset/)[^/\s?#\"']+/[^/\s?#\"']+"), r"\1[redacted]/[redacted]"),
+    (
+        re.compile(r"([?&;](?:token|key|code|signature|secret|uid|uidb64)=)[^&\s#\"']+", re.IGNORECASE),
+        r"\1[redacted]",
+    ),
+]
+
+
+def redact(text: str) -> str:
+    """`text` with secret parts of links replaced by [redacted]."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 class RequestIdFilter(logging.Filter):
@@ -22,10 +40,12 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
             "request_id": getattr(record, "request_id", "-"),
         }
-        entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        for key, value in vars(record).items():
+            if key not in _STANDARD:
+                entry[key] = redact(value) if isinstance(value, str) else value
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, default=str)

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.services import user_token_get_or_create
+from accounts.services import api_token_create
 from audit.models import AuditEntry
 from notifications.models import Notification
 from notifications.reminders import reminders_send
@@ -70,7 +70,7 @@ def test_leaving_revokes_access_follows_assignments_and_notifications(way, world
     task, project = world.task, world.project
     # The member is the task's assignee and follower, due tomorrow: a reminder would go out.
     task_update(task=task, actor=chair, due_date=timezone.localdate() + datetime.timedelta(days=1))
-    token = user_token_get_or_create(user=member)
+    _key_row, token = api_token_create(user=member)
     token_client = APIClient()
     token_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     session_client = client_factory()
