@@ -93,7 +93,7 @@ def test_leaving_revokes_access_follows_assignments_and_notifications(way, world
     if way == "deactivation":
         # The token is revoked (refused as unknown) and the session no longer signs anyone in.
         answers = [token_client.get(url) for url in reads]
-        assert all(a.status_code in (401, 403) and "Token" in a.json()["detail"] for a in answers)
+        assert all(a.status_code in (401, 403) and "API-Schlüssel" in a.json()["detail"] for a in answers)
         assert all(session_client.get(url).status_code == 302 for url in pages)
     else:
         assert [token_client.get(url).status_code for url in reads] == [404, 404, 404]
