@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "workgroups",
     "projects",
     "portal",
+    "votes",
 ]
 
 MIDDLEWARE = [
