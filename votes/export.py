@@ -129,22 +129,27 @@ def canonical_ballots(method: Method | str, options: Sequence[str], ballots: Any
     """The ballot set in canonical form (see the module docstring); raises BallotError."""
     method = Method.parse(method)
     check_ballots(method, options, ballots)
-    merged: dict[str, int] = {}
-    if method.ranked:
-        every = frozenset(options)
-        for ballot in ballots:
-            tiers = [sorted(tier) for tier in ballot["ranking"]]
-            if tiers and len(tiers[-1]) == len(every) - sum(len(tier) for tier in tiers[:-1]):
-                tiers.pop()
-            key = canonical_json(tiers)
-            merged[key] = merged.get(key, 0) + ballot["count"]
-        field = "ranking"
-    else:
-        for ballot in ballots:
-            key = canonical_json(sorted(ballot["choices"]))
-            merged[key] = merged.get(key, 0) + ballot["count"]
-        field = "choices"
-    return [{"count": merged[key], field: json.loads(key)} for key in sorted(merged)]
+    field = "ranking" if method.ranked else "choices"
+    merged: dict[str, list] = {}  # canonical JSON of the content → [count, content]
+    for ballot in ballots:
+        content = canonical_content(method, options, ballot[field])
+        key = canonical_json(content)
+        entry = merged.get(key)
+        if entry is None:
+            merged[key] = [ballot["count"], content]
+        else:
+            entry[0] += ballot["count"]
+    return [{"count": merged[key][0], field: merged[key][1]} for key in sorted(merged)]
+
+
+def canonical_content(method: Method, options: Sequence[str], content: list) -> list:
+    """One ballot's choices or ranking in canonical form (see the module docstring)."""
+    if not method.ranked:
+        return sorted(content)
+    tiers = [sorted(tier) for tier in content]
+    if tiers and len(tiers[-1]) == len(options) - sum(map(len, tiers[:-1])):
+        tiers.pop()
+    return tiers
 
 
 def ballots_sha256(method: Method | str, options: Sequence[str], ballots: Any) -> str:

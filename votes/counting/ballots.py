@@ -7,15 +7,16 @@ voters cast exactly this ballot, so identical ballots travel once.
 Messages are for the person who checks a file (English, like the export's keys); `code` and
 `ballot` let a page say the same thing in its own words.
 
-Ranked ballots are checked on a fast path (whole-list passes in C: `map`, `chain`, numpy)
+Ranked ballots are checked on a fast path (whole-list passes in C: `map`, `list.extend`, numpy)
 because the Schulze count of 10,000 ballots has a 35 ms budget; only when that path sees
 something wrong does the plain per-ballot check run, to name the first problem exactly.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
-from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -156,6 +157,18 @@ def _explain(ballots: list, index: dict[str, int]) -> BallotError:
     return BallotError("the ballots could not be read", code="unreadable")
 
 
+def _flatten(lists: list[list]) -> list:
+    # list.extend per item measured about twice as fast as itertools.chain here.
+    flat: list = []
+    deque(map(flat.extend, lists), maxlen=0)
+    return flat
+
+
+def _positions(labels: list, index: dict[str, int]) -> np.ndarray:
+    """Each label's option index; KeyError for an unknown label, TypeError for an unhashable one."""
+    return np.fromiter(map(index.__getitem__, labels), dtype=np.int64, count=len(labels))
+
+
 def rank_matrix(options: Sequence[str], ballots: Any) -> tuple[np.ndarray, np.ndarray]:
     """Ranks (options × ballots, lower is better, left-out options share the rank after the last
     tier) and the counts; raises BallotError naming the first bad ballot."""
@@ -164,27 +177,27 @@ def rank_matrix(options: Sequence[str], ballots: Any) -> tuple[np.ndarray, np.nd
     index = {label: position for position, label in enumerate(options)}
     size = len(options)
     number = len(ballots)
-    if any(type(ballot) is not dict or ballot.keys() != RANKING_KEYS for ballot in ballots):
-        raise _explain(ballots, index)
-    counts = [ballot["count"] for ballot in ballots]
-    rankings = [ballot["ranking"] for ballot in ballots]
-    if any(type(count) is not int or not 1 <= count <= MAX_COUNT for count in counts):
-        raise _explain(ballots, index)
-    if any(type(ranking) is not list for ranking in rankings):
-        raise _explain(ballots, index)
-    tiers = list(chain.from_iterable(rankings))
-    if tiers and set(map(type, tiers)) != {list}:
-        raise _explain(ballots, index)
-    tier_sizes = np.fromiter(map(len, tiers), dtype=np.int64, count=len(tiers))
-    if tier_sizes.size and tier_sizes.min() == 0:
-        raise _explain(ballots, index)
-    labels = list(chain.from_iterable(tiers))
+    # Each step below is one pass in C over a flat list; a TypeError or KeyError on the way
+    # (a ballot that is not an object, a tier that is not a list, an unknown label) means
+    # "something is wrong", and the plain check then says what and where.
     try:
-        positions = np.fromiter(map(index.__getitem__, labels), dtype=np.int64, count=len(labels))
+        if ballots and set(map(dict.__len__, ballots)) != {2}:
+            raise _explain(ballots, index)
+        counts = list(map(itemgetter("count"), ballots))
+        rankings = list(map(itemgetter("ranking"), ballots))
+        if rankings and set(map(type, rankings)) != {list}:
+            raise _explain(ballots, index)
+        tiers = _flatten(rankings)
+        tier_sizes = np.fromiter(map(list.__len__, tiers), dtype=np.int64, count=len(tiers))
+        positions = _positions(_flatten(tiers), index)
     except (KeyError, TypeError):
         raise _explain(ballots, index) from None
+    if counts and (set(map(type, counts)) != {int} or not 1 <= min(counts) <= max(counts) <= MAX_COUNT):
+        raise _explain(ballots, index)
+    if tier_sizes.size and tier_sizes.min() == 0:
+        raise _explain(ballots, index)
+    tier_numbers = np.fromiter(map(len, rankings), dtype=np.int64, count=len(rankings))
 
-    tier_numbers = np.fromiter(map(len, rankings), dtype=np.int64, count=number)
     ballot_of_tier = np.repeat(np.arange(number), tier_numbers)
     first_tier = np.cumsum(tier_numbers) - tier_numbers
     level_of_tier = np.arange(len(tiers)) - np.repeat(first_tier, tier_numbers)
