@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
 from tests.votes.reference import reference_schulze  # noqa: E402
-from votes.counting import count  # noqa: E402
+from votes.counting import count, pairwise_matrix, schulze_tiers, strongest_paths  # noqa: E402
+from votes.counting.ballots import rank_matrix  # noqa: E402
 from votes.export import ballots_sha256, build_export, count_export, parse_export  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "votes_count.json"
@@ -109,6 +110,9 @@ def main() -> None:
         groups = len(data["ballots"])
 
         count_t = timed(lambda: count("schulze", data["options"], data["ballots"]), args.runs)
+        check_t = timed(lambda: rank_matrix(data["options"], data["ballots"]), args.runs)
+        ranks, counts = rank_matrix(data["options"], data["ballots"])
+        core_t = timed(lambda: schulze_tiers(strongest_paths(pairwise_matrix(ranks, counts))), args.runs)
         parse_t = timed(lambda: json.loads(text), args.runs)
         hash_t = timed(lambda: ballots_sha256("schulze", data["options"], data["ballots"]), args.runs)
         export_t = timed(lambda: count_export(parse_export(json.loads(text))), args.runs)
@@ -126,6 +130,8 @@ def main() -> None:
     print(f"  {'':<46} {'wall':>9} {'CPU':>9} {'fastest':>9}")
     for label, timing in [
         ("Schulze count (check ballots, d, p, order)", count_t),
+        ("  of which: labels checked → rank vectors", check_t),
+        ("  of which: d, p and order from rank vectors", core_t),
         ("  reading the JSON file (json.loads)", parse_t),
         ("  canonical ballots_sha256", hash_t),
         ("  count_export: JSON + count + hash check", export_t),
@@ -151,6 +157,8 @@ def main() -> None:
                 "load_average": load,
                 "aim_ms": AIM_MS,
                 "count": vars(count_t),
+                "check_to_rank_vectors": vars(check_t),
+                "numeric_core": vars(core_t),
                 "json_load": vars(parse_t),
                 "ballots_sha256": vars(hash_t),
                 "count_export": vars(export_t),

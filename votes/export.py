@@ -23,10 +23,12 @@ characters written as themselves.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,7 +107,8 @@ def load_export(path: str | Path) -> VoteExport:
             f"cannot read the file: {getattr(error, 'strerror', None) or error}", code="file"
         ) from None
     try:
-        data = json.loads(text)
+        with _collector_paused():
+            data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ExportError(
             f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})", code="json"
@@ -125,37 +128,60 @@ def check_ballots(method: Method | str, options: Sequence[str], ballots: Any) ->
         choice_counts(labels, ballots, exactly_one=method is not Method.APPROVAL)
 
 
-def canonical_ballots(method: Method | str, options: Sequence[str], ballots: Any) -> list[dict[str, Any]]:
-    """The ballot set in canonical form (see the module docstring); raises BallotError."""
-    method = Method.parse(method)
-    check_ballots(method, options, ballots)
-    field = "ranking" if method.ranked else "choices"
-    merged: dict[str, list] = {}  # canonical JSON of the content → [count, content]
-    for ballot in ballots:
-        content = canonical_content(method, options, ballot[field])
-        key = canonical_json(content)
-        entry = merged.get(key)
-        if entry is None:
-            merged[key] = [ballot["count"], content]
-        else:
-            entry[0] += ballot["count"]
-    return [{"count": merged[key][0], field: merged[key][1]} for key in sorted(merged)]
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Reading a file or canonicalising its ballots builds hundreds of thousands of lists that
+    # cannot form cycles; the cycle collector would walk them over and over (json.loads of a
+    # 10,000-ballot file measured five times slower with it running).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def canonical_content(method: Method, options: Sequence[str], content: list) -> list:
     """One ballot's choices or ranking in canonical form (see the module docstring)."""
     if not method.ranked:
         return sorted(content)
-    tiers = [sorted(tier) for tier in content]
+    tiers = [tier if len(tier) == 1 else sorted(tier) for tier in content]
     if tiers and len(tiers[-1]) == len(options) - sum(map(len, tiers[:-1])):
         tiers.pop()
     return tiers
 
 
+def _merged(method: Method | str, options: Sequence[str], ballots: Any) -> tuple[str, dict[str, int]]:
+    """The ballot field and, per canonical content (as canonical JSON), the summed count."""
+    method = Method.parse(method)
+    check_ballots(method, options, ballots)
+    field = "ranking" if method.ranked else "choices"
+    merged: dict[str, int] = {}
+    with _collector_paused():
+        for ballot in ballots:
+            key = canonical_json(canonical_content(method, options, ballot[field]))
+            merged[key] = merged.get(key, 0) + ballot["count"]
+    return field, merged
+
+
+def canonical_ballots(method: Method | str, options: Sequence[str], ballots: Any) -> list[dict[str, Any]]:
+    """The ballot set in canonical form (see the module docstring); raises BallotError."""
+    field, merged = _merged(method, options, ballots)
+    with _collector_paused():
+        return [{"count": merged[key], field: json.loads(key)} for key in sorted(merged)]
+
+
 def ballots_sha256(method: Method | str, options: Sequence[str], ballots: Any) -> str:
     """SHA-256 (hex) of the canonical ballot set; the platform and the recount both use this."""
-    document = canonical_json(canonical_ballots(method, options, ballots))
-    return hashlib.sha256(document.encode("utf-8")).hexdigest()
+    field, merged = _merged(method, options, ballots)
+    # The canonical JSON of canonical_ballots(), written from the keys without parsing them
+    # back ("choices" sorts before "count", "count" before "ranking").
+    if field == "ranking":
+        entries = [f'{{"count":{merged[key]},"ranking":{key}}}' for key in sorted(merged)]
+    else:
+        entries = [f'{{"choices":{key},"count":{merged[key]}}}' for key in sorted(merged)]
+    return hashlib.sha256(("[" + ",".join(entries) + "]").encode("utf-8")).hexdigest()
 
 
 def build_export(

@@ -1,9 +1,11 @@
+import hashlib
 import json
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.votes.test_schulze import ranked_elections
 from votes.counting import BallotError, VoteDataError, count
 from votes.counting.ballots import check_ranked_ballot, rank_matrix
 from votes.export import (
@@ -11,6 +13,7 @@ from votes.export import (
     ballots_sha256,
     build_export,
     canonical_ballots,
+    canonical_json,
     count_export,
     load_export,
     parse_export,
@@ -132,8 +135,6 @@ def test_hash_tells_apart_ballots_that_differ_in_meaning():
 
 
 def test_canonical_form_is_spelled_out_so_anyone_can_recompute_the_hash():
-    import hashlib
-
     ballots = [
         {"count": 1, "choices": ["Innovation", "CSR"]},
         {"count": 2, "choices": ["CSR", "Innovation"]},
@@ -148,8 +149,6 @@ def test_canonical_form_is_spelled_out_so_anyone_can_recompute_the_hash():
 
 
 def test_non_ascii_labels_are_hashed_as_utf8_not_escaped():
-    import hashlib
-
     ballots = [{"count": 1, "choices": ["Fachkräfte"]}]
     text = '[{"choices":["Fachkräfte"],"count":1}]'
 
@@ -236,3 +235,28 @@ def test_fast_ballot_check_names_the_same_first_problem_as_the_plain_check(ballo
         with pytest.raises(BallotError) as caught:
             rank_matrix(OPTIONS, ballots)
         assert str(caught.value) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(ranked_elections(), st.randoms(use_true_random=False))
+def test_hash_is_sha256_of_the_canonical_json_and_ignores_order_and_grouping(election, rnd):
+    options, ballots = election
+    one_by_one = [
+        {"count": 1, "ranking": [list(reversed(tier)) for tier in ballot["ranking"]]}
+        for ballot in ballots
+        for _ in range(ballot["count"])
+    ]
+    rnd.shuffle(one_by_one)
+    text = canonical_json(canonical_ballots("schulze", options, ballots))
+
+    assert ballots_sha256("schulze", options, ballots) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert ballots_sha256("schulze", options, one_by_one) == ballots_sha256("schulze", options, ballots)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 5), st.lists(st.sampled_from(OPTIONS), unique=True)), max_size=12))
+def test_choice_hash_is_sha256_of_the_canonical_json(groups):
+    ballots = [{"count": n, "choices": labels} for n, labels in groups]
+    text = canonical_json(canonical_ballots("approval", OPTIONS, ballots))
+
+    assert ballots_sha256("approval", OPTIONS, ballots) == hashlib.sha256(text.encode("utf-8")).hexdigest()
