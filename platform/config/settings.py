@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "workgroups",
     "projects",
     "portal",
+    "votes",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,132 @@
+"""When a vote passes: the pass threshold and the quorum, in exact integer arithmetic.
+
+- Threshold: the share of yes among yes + no. Abstentions count for the quorum, not here.
+  A simple majority needs more than half (a tie does not pass); two-thirds needs at least two
+  thirds (exactly two thirds passes). Nobody voting yes or no passes nothing.
+- Quorum: the minimum turnout, as a share of the electorate or as a number of voters.
+  Turnout exactly at the quorum meets it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from .ballots import VoteDataError
+
+
+@dataclass(frozen=True)
+class Threshold:
+    key: str
+    share: Fraction
+    inclusive: bool  # whether a result exactly at the share passes
+
+    def met(self, *, yes: int, no: int) -> bool:
+        decided = yes + no
+        if decided == 0:
+            return False
+        # yes / decided against share, cross-multiplied so no float ever rounds a tie away.
+        lhs, rhs = yes * self.share.denominator, self.share.numerator * decided
+        return lhs >= rhs if self.inclusive else lhs > rhs
+
+    def describe(self) -> str:
+        word = "at least" if self.inclusive else "more than"
+        return f"{word} {self.share} of yes + no"
+
+
+SIMPLE_MAJORITY = Threshold("simple", Fraction(1, 2), inclusive=False)
+TWO_THIRDS = Threshold("two_thirds", Fraction(2, 3), inclusive=True)
+THRESHOLDS = {threshold.key: threshold for threshold in (SIMPLE_MAJORITY, TWO_THIRDS)}
+
+
+def threshold_met(*, yes: int, no: int, threshold: Threshold = SIMPLE_MAJORITY) -> bool:
+    """Whether `yes` out of `yes + no` reaches the threshold (ties handled as the threshold says)."""
+    if min(yes, no) < 0:
+        raise VoteDataError("vote counts cannot be negative", code="negative")
+    return threshold.met(yes=yes, no=no)
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """Minimum turnout: `share` of the electorate, or `minimum` voters (exactly one of the two)."""
+
+    share: Fraction | None = None
+    minimum: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.share is None) == (self.minimum is None):
+            raise VoteDataError("a quorum is either a share of the electorate or a number", code="quorum")
+        if self.share is not None and not 0 < self.share <= 1:
+            raise VoteDataError(f"a quorum share lies in (0, 1], got {self.share}", code="quorum")
+        if self.minimum is not None and (type(self.minimum) is not int or self.minimum < 0):
+            raise VoteDataError(f"a quorum number is a whole number ≥ 0, got {self.minimum!r}", code="quorum")
+
+    @classmethod
+    def parse(cls, text: str) -> Quorum:
+        """ "50%", "1/2" or "0.5" is a share of the electorate; "30" is a number of voters."""
+        raw = text.strip()
+        if re.fullmatch(r"\d+", raw):
+            return cls(minimum=int(raw))
+        try:
+            if re.fullmatch(r"\d+(\.\d+)?%", raw):
+                return cls(share=Fraction(raw[:-1]) / 100)
+            if re.fullmatch(r"\d+/\d+|\d*\.\d+", raw):
+                return cls(share=Fraction(raw))
+        except ZeroDivisionError:
+            pass
+        raise VoteDataError(
+            f'a quorum is a share ("50%", "1/2", "0.5") or a number of voters ("30"), got {text!r}',
+            code="quorum",
+        )
+
+    def required(self, electorate: int | None) -> Fraction:
+        """The turnout that meets the quorum (may be fractional: 1/2 of 51 voters is 25.5)."""
+        if self.minimum is not None:
+            return Fraction(self.minimum)
+        if electorate is None:
+            raise VoteDataError("a quorum share needs the size of the electorate", code="electorate_missing")
+        return self.share * electorate
+
+    def describe(self) -> str:
+        return f"{self.minimum} voters" if self.minimum is not None else f"{self.share} of the electorate"
+
+
+@dataclass(frozen=True)
+class QuorumCheck:
+    quorum: Quorum
+    turnout: int
+    electorate: int | None
+    required: Fraction
+    met: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.quorum.describe(),
+            "turnout": self.turnout,
+            "electorate": self.electorate,
+            "required": str(self.required),
+            "met": self.met,
+        }
+
+
+def quorum_check(*, quorum: Quorum | None, turnout: int, electorate: int | None) -> QuorumCheck | None:
+    """Whether `turnout` voters meet `quorum` (exactly at it counts as met); None without a quorum.
+
+    Raises VoteDataError when the turnout cannot come from the electorate."""
+    if electorate is not None and (type(electorate) is not int or electorate < 0):
+        raise VoteDataError(f"the electorate is a whole number ≥ 0, got {electorate!r}", code="electorate")
+    if turnout < 0:
+        raise VoteDataError("turnout cannot be negative", code="negative")
+    if electorate is not None and turnout > electorate:
+        raise VoteDataError(
+            f"{turnout} ballots from an electorate of {electorate}: more ballots than voters",
+            code="turnout_over_electorate",
+        )
+    if quorum is None:
+        return None
+    required = quorum.required(electorate)
+    return QuorumCheck(
+        quorum=quorum, turnout=turnout, electorate=electorate, required=required, met=turnout >= required
+    )

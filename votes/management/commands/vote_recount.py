@@ -1,0 +1,159 @@
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from votes.counting import THRESHOLDS, ChoiceResult, Quorum, SchulzeResult, VoteDataError, YesNoAbstainResult
+from votes.counting.rules import QuorumCheck
+from votes.export import Recount, count_export, load_export
+
+LABEL_WIDTH = 28
+
+
+class Command(BaseCommand):
+    help = (
+        "Count a published vote export (JSON) offline with the platform's counting code and print "
+        "the result: order with ties, counts, and for Schulze the pairwise matrix and strongest paths."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the export file, e.g. abstimmung-12.json")
+        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        parser.add_argument(
+            "--threshold",
+            choices=sorted(THRESHOLDS),
+            default="simple",
+            help="pass threshold of a yes/no/abstain vote (default: simple)",
+        )
+        parser.add_argument(
+            "--quorum",
+            default=None,
+            help='minimum turnout: a share of electorate_size ("50%%", "1/2") or a number of voters ("30")',
+        )
+
+    def handle(self, *args, file, json: bool = False, threshold: str = "simple", quorum=None, **options):
+        try:
+            export = load_export(file)
+            recount = count_export(
+                export,
+                threshold=THRESHOLDS[threshold],
+                quorum=Quorum.parse(quorum) if quorum is not None else None,
+            )
+        except VoteDataError as error:
+            raise CommandError(f"{file}: {error}") from None
+        if json:
+            self.stdout.write(dump_json(as_json(recount)))
+        else:
+            self.stdout.write("\n".join(render(recount)))
+
+
+def dump_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def as_json(recount: Recount) -> dict[str, Any]:
+    export = recount.export
+    return {
+        "vote": export.title,
+        **recount.result.as_dict(),
+        "electorate_size": export.electorate_size,
+        "ballots_sha256": recount.ballots_sha256,
+        "ballots_sha256_checked": recount.hash_checked,
+    }
+
+
+def short(label: str) -> str:
+    return label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
+
+
+def render(recount: Recount) -> list[str]:
+    export, result = recount.export, recount.result
+    stated = "matches the file" if recount.hash_checked else "the file states none"
+    lines = [
+        f"Vote:    {export.title}",
+        f"Method:  {export.method.value}",
+        f"Ballots: {result.ballots}"
+        + (f" of an electorate of {export.electorate_size}" if export.electorate_size is not None else ""),
+        f"ballots_sha256: {recount.ballots_sha256} ({stated})",
+        *render_quorum(result.quorum),
+    ]
+    if isinstance(result, YesNoAbstainResult):
+        lines += render_yes_no(result)
+    elif isinstance(result, ChoiceResult):
+        lines += render_choices(result)
+    elif isinstance(result, SchulzeResult):
+        lines += render_schulze(result)
+    if isinstance(result, YesNoAbstainResult):
+        lines.append(f"Result:  {'PASSED' if result.passed else 'NOT PASSED'}")
+    return lines
+
+
+def render_quorum(check: QuorumCheck | None) -> list[str]:
+    if check is None:
+        return []
+    verdict = "met" if check.met else "NOT met"
+    return [
+        f"Quorum:  {check.quorum.describe()} = {check.required} voters; turnout {check.turnout}: {verdict}"
+    ]
+
+
+def render_yes_no(result: YesNoAbstainResult) -> list[str]:
+    width = max(len(short(label)) for label in result.options)
+    lines = ["", "Votes:"]
+    lines += [f"  {short(label):<{width}}  {votes:>8}" for label, votes in result.votes.items()]
+    verdict = "met" if result.threshold_met else "NOT met"
+    lines += [
+        "",
+        f"Threshold: {result.threshold.key} ({result.threshold.describe()}): {verdict} "
+        f"({result.yes} yes of {result.yes + result.no} yes + no)",
+    ]
+    return lines
+
+
+def render_order(tiers: tuple[tuple[str, ...], ...], votes: dict[str, int] | None) -> list[str]:
+    width = max(len(short(label)) for tier in tiers for label in tier)
+    lines = ["", "Order (best first; a shared place is a tie):"]
+    place = 1
+    for tier in tiers:
+        tie = "  (tie)" if len(tier) > 1 else ""
+        for label in tier:
+            count = f"  {votes[label]:>8}" if votes is not None else ""
+            lines.append(f"  {place:>3}. {short(label):<{width}}{count}{tie}")
+        place += len(tier)
+    return lines
+
+
+def render_winner(winner: str | None, tiers: tuple[tuple[str, ...], ...]) -> str:
+    if winner is not None:
+        return f"Winner:  {winner}"
+    return f"Winner:  none, tie between {', '.join(tiers[0])} (not broken)"
+
+
+def render_choices(result: ChoiceResult) -> list[str]:
+    return [*render_order(result.tiers, result.votes), "", render_winner(result.winner, result.tiers)]
+
+
+def render_matrix(title: str, options: tuple[str, ...], rows: tuple[tuple[int, ...], ...]) -> list[str]:
+    width = max(3, *(len(str(value)) for row in rows for value in row))
+    label_width = max(len(short(label)) for label in options) + 5
+    header = " " * label_width + "".join(f" {number:>{width}}" for number in range(1, len(options) + 1))
+    lines = ["", title, header]
+    for i, (label, row) in enumerate(zip(options, rows, strict=True)):
+        cells = "".join(f" {'-' if i == j else value:>{width}}" for j, value in enumerate(row))
+        lines.append(f"{i + 1:>3}. {short(label):<{label_width - 5}}{cells}")
+    return lines
+
+
+def render_schulze(result: SchulzeResult) -> list[str]:
+    lines = render_order(result.tiers, None)
+    lines += ["", render_winner(result.winner, result.tiers), "Tie-break: none; tied options share a place."]
+    lines += render_matrix(
+        "Pairwise preferences d[row][column]: voters ranking row above column",
+        result.options,
+        result.pairwise,
+    )
+    lines += render_matrix("Strongest paths p[row][column]", result.options, result.strongest_paths)
+    lines += ["", "First preferences (ballots with the option in their first tier):"]
+    width = max(len(short(label)) for label in result.options)
+    lines += [f"  {short(label):<{width}}  {n:>8}" for label, n in result.first_preferences.items()]
+    return lines
