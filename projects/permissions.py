@@ -71,16 +71,18 @@ def project_state_allows(project: Project, action: str) -> bool:
     return action in STATE_ALLOWS[project_state_class(project)]
 
 
-def project_state_require(project: Project, action: str) -> None:
-    """Raise ProjectStateRefused (409 in the API) when the project's state closes `action`."""
+def project_state_notice(project: Project) -> str:
+    """What the project's pages say about its state's limits; empty while it is active."""
     state_class = project_state_class(project)
-    if action in STATE_ALLOWS[state_class]:
-        return
     values = {"state": project.state_label}
     if state_class == TERMINAL:
-        reason = _("Das Projekt steht auf „%(state)s“ und kann nicht mehr geändert werden.") % values
-    elif action == "task.create":
-        reason = _("Das Projekt ist pausiert („%(state)s“): neue Aufgaben erst, wenn es weitergeht.") % values
-    else:
-        reason = _("Das Projekt ist pausiert („%(state)s“): das geht erst, wenn es weitergeht.") % values
-    raise ProjectStateRefused(reason)
+        return _("Das Projekt steht auf „%(state)s“ und kann nicht mehr geändert werden.") % values
+    if state_class == ON_HOLD:
+        return _("Das Projekt ist pausiert („%(state)s“): neue Aufgaben erst, wenn es weitergeht.") % values
+    return ""
+
+
+def project_state_require(project: Project, action: str) -> None:
+    """Raise ProjectStateRefused (409 in the API) when the project's state closes `action`."""
+    if not project_state_allows(project, action):
+        raise ProjectStateRefused(project_state_notice(project))
