@@ -1,5 +1,6 @@
 import django_filters
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -7,6 +8,7 @@ from rest_framework.response import Response
 
 from accounts.models import Organisation, User
 from workflows.api import WorkflowActionsMixin
+from workflows.spec import STATE_CLASSES
 from workgroups.models import Body
 from workgroups.selectors import bodies_visible
 
@@ -22,6 +24,11 @@ class ProjectSerializer(serializers.ModelSerializer):
         queryset=Organisation.objects.all(), many=True, required=False
     )
     full_access = serializers.BooleanField(read_only=True)
+    state_class = serializers.ChoiceField(
+        choices=STATE_CLASSES,
+        read_only=True,
+        help_text=_("active; on_hold: keine neuen Aufgaben; terminal: nur noch lesbar."),
+    )
 
     class Meta:
         model = Project
@@ -39,6 +46,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "is_public",
             "archived_at",
             "state",
+            "state_class",
             "full_access",
             "created_at",
             "updated_at",
@@ -124,7 +132,12 @@ class CommentSerializer(serializers.ModelSerializer):
         return fields
 
 
+# Filters by reference take a plain id and narrow the reader's own rows: an id of something
+# hidden from them answers exactly like one that does not exist (an empty list), where a
+# choice filter over all rows would tell the two apart (400 "not a valid choice" vs empty).
 class TaskFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="project_id")
+    assignee = django_filters.NumberFilter(field_name="assignee_id")
     group = django_filters.CharFilter(field_name="project__workgroup__slug")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
@@ -132,10 +145,27 @@ class TaskFilter(django_filters.FilterSet):
 
     class Meta:
         model = Task
-        fields = ["project", "status", "assignee", "priority"]
+        fields = ["status", "priority"]
 
     def filter_mine(self, queryset, name, value):
         return queryset.filter(assignee=self.request.user) if value else queryset
+
+
+class ProjectFilter(django_filters.FilterSet):
+    workgroup = django_filters.NumberFilter(field_name="workgroup_id")
+    workgroup__slug = django_filters.CharFilter(field_name="workgroup__slug")
+
+    class Meta:
+        model = Project
+        fields = {"type": ["exact"], "is_public": ["exact"], "archived_at": ["isnull"]}
+
+
+class CommentFilter(django_filters.FilterSet):
+    task = django_filters.NumberFilter(field_name="task_id")
+
+    class Meta:
+        model = Comment
+        fields = []
 
 
 class ProjectViewSet(
@@ -150,13 +180,7 @@ class ProjectViewSet(
 
     queryset = Project.objects.none()
 
-    filterset_fields = {
-        "workgroup": ["exact"],
-        "workgroup__slug": ["exact"],
-        "type": ["exact"],
-        "is_public": ["exact"],
-        "archived_at": ["isnull"],
-    }
+    filterset_class = ProjectFilter
 
     def get_serializer_class(self):
         return ProjectUpdateSerializer if self.action in ("update", "partial_update") else ProjectSerializer
@@ -236,7 +260,7 @@ class CommentViewSet(
     queryset = Comment.objects.none()
 
     serializer_class = CommentSerializer
-    filterset_fields = ["task"]
+    filterset_class = CommentFilter
 
     def get_queryset(self):
         visible = selectors.tasks_visible(user=self.request.user).values("pk")

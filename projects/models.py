@@ -78,6 +78,9 @@ class Project(WorkflowSubject):
 
         return project_workflow_role_holders(self, role)
 
+    def workflow_audit_scope(self) -> Body:
+        return self.workgroup
+
     def workflow_notification_data(self) -> dict[str, str]:
         return {
             "title": self.title,

@@ -1,6 +1,7 @@
 """Every write to projects, tasks and comments."""
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from audit.services import audit_record
 from notifications.services import notify
 from workflows.services import workflow_start
 from workgroups.models import Body, Membership, Role
 
 from .models import Comment, Project, Task
-from .permissions import project_grant_permissions, task_grant_permissions
+from .permissions import project_grant_permissions, project_state_require, task_grant_permissions
 
 PROJECT_FIELDS = ("type", "title", "summary", "description", "goals", "start_date", "end_date", "is_public")
 
@@ -21,6 +23,41 @@ PROJECT_FIELDS = ("type", "title", "summary", "description", "goals", "start_dat
 def _require(actor: User, perm: str, obj) -> None:
     if not actor.has_perm(perm, obj):
         raise PermissionDenied
+
+
+def _project_locked(pk: int) -> Project:
+    # A task or comment write locks its project's row: a workflow step that completes the
+    # project (which locks it too) and the write queue behind each other, so nothing lands in a
+    # project the moment after it has become read-only.
+    return Project.objects.select_for_update(of=("self",)).select_related("workflow", "workgroup").get(pk=pk)
+
+
+def _task_locked(task: Task) -> Task:
+    project = _project_locked(task.project_id)
+    locked = Task.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=task.pk)
+    locked.project = project
+    return locked
+
+
+def _plain(value: Any) -> Any:
+    """A value as the audit trail stores it: dates as ISO text, rows as their id."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def _task_snapshot(task: Task) -> dict:
+    return {
+        "project": task.project_id,
+        "title": task.title,
+        "description": task.description,
+        "assignee": task.assignee_id,
+        "due_date": _plain(task.due_date),
+        "priority": task.priority,
+        "status": task.status,
+    }
 
 
 def _notification_data(task: Task) -> dict:
@@ -58,6 +95,16 @@ def project_create(
     if partner_organisations:
         project.partner_organisations.set(partner_organisations)
     project_grant_permissions(project)
+    audit_record(
+        actor=actor,
+        action="project.created",
+        subject=project,
+        scope=workgroup,
+        after={
+            **{name: _plain(getattr(project, name)) for name in PROJECT_FIELDS},
+            "partner_organisations": sorted(o.pk for o in partner_organisations or []),
+        },
+    )
     # Each project type runs its own workflow; starting it creates the first state's tasks.
     workflow_start(subject=project, key=project.type, actor=actor)
     return project
@@ -67,30 +114,57 @@ def project_create(
 def project_update(
     *, project: Project, actor: User, partner_organisations: list[Organisation] | None = None, **fields
 ) -> Project:
-    """Change a project's fields (members and chair)."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    """Change a project's fields (members and chair; not once it is finished); audits what changed."""
+    project = _project_locked(project.pk)
     _require(actor, "projects.change_project", project)
+    project_state_require(project, "project.change")
     if fields.get("type", project.type) != project.type:
         raise ValidationError(
             {"type": _("Die Projektart bestimmt den Ablauf und bleibt nach dem Anlegen fest.")}
         )
     changed = [k for k in fields if k in PROJECT_FIELDS and k != "type"]
+    before = {name: _plain(getattr(project, name)) for name in changed}
     for name in changed:
         setattr(project, name, fields[name])
     project.full_clean()
     project.save(update_fields=[*changed, "updated_at"])
+    after = {name: _plain(getattr(project, name)) for name in changed}
     if partner_organisations is not None:
+        before["partner_organisations"] = sorted(project.partner_organisations.values_list("pk", flat=True))
         project.partner_organisations.set(partner_organisations)
+        after["partner_organisations"] = sorted(o.pk for o in partner_organisations)
+    differs = [name for name in after if before[name] != after[name]]
+    if differs:
+        audit_record(
+            actor=actor,
+            action="project.changed",
+            subject=project,
+            scope=project.workgroup,
+            before={name: before[name] for name in differs},
+            after={name: after[name] for name in differs},
+        )
     return project
 
 
 @transaction.atomic
 def project_archive(*, project: Project, actor: User, archived: bool = True) -> Project:
-    """Archive (or restore) a project; the chair decides."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    """Archive (or restore) a project, in any state; the chair decides. Audited when it changes."""
+    project = _project_locked(project.pk)
     _require(actor, "projects.archive_project", project)
+    project_state_require(project, "project.archive")
+    before = project.archived_at
+    if (before is not None) == archived:
+        return project
     project.archived_at = timezone.now() if archived else None
     project.save(update_fields=["archived_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="project.archived" if archived else "project.restored",
+        subject=project,
+        scope=project.workgroup,
+        before={"archived_at": before},
+        after={"archived_at": project.archived_at},
+    )
     return project
 
 
@@ -115,8 +189,10 @@ def task_create(
     due_date: datetime.date | None = None,
     priority: int = Task.Priority.NORMAL,
 ) -> Task:
-    """Create a task; the assignee is notified after commit."""
+    """Create a task (not in a paused or finished project); the assignee is notified after commit."""
     _require(actor, "projects.add_task_to_project", project)
+    project = _project_locked(project.pk)
+    project_state_require(project, "task.create")
     if project.archived_at is not None:
         raise ValidationError(_("Das Projekt ist archiviert."))
     _check_assignee(project, assignee)
@@ -140,9 +216,10 @@ def task_create(
 
 @transaction.atomic
 def task_update(*, task: Task, actor: User, **fields) -> Task:
-    """Change a task's title, description, due date, priority or assignee."""
-    task = Task.objects.select_for_update().select_related("project__workgroup").get(pk=task.pk)
+    """Change a task's title, description, due date, priority or assignee (not in a finished project)."""
+    task = _task_locked(task)
     _require(actor, "projects.change_task", task)
+    project_state_require(task.project, "task.change")
     allowed = {"title", "description", "due_date", "priority", "assignee"}
     changed = [k for k in fields if k in allowed]
     new_assignee = fields.get("assignee", task.assignee) if "assignee" in fields else task.assignee
@@ -217,10 +294,11 @@ def task_assign(*, task: Task, assignee: User | None, actor: User) -> Task:
 
 @transaction.atomic
 def task_move(*, task: Task, status: str, actor: User) -> Task:
-    """Move a task to another column of the board."""
+    """Move a task to another column of the board (not in a finished project)."""
     # Lock: two members moving the same card at once end with one consistent state.
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    task = _task_locked(task)
     _require(actor, "projects.change_task", task)
+    project_state_require(task.project, "task.change")
     if status not in Task.Status.values:
         raise ValidationError({"status": _("Unbekannter Status.")})
     task.status = status
@@ -231,16 +309,25 @@ def task_move(*, task: Task, status: str, actor: User) -> Task:
 
 @transaction.atomic
 def task_delete(*, task: Task, actor: User) -> None:
-    """Delete a task (the chair's call)."""
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    """Delete a task (the chair's call; not in a finished project); the audit row keeps what it held."""
+    task = _task_locked(task)
     _require(actor, "projects.delete_task", task)
+    project_state_require(task.project, "task.delete")
+    audit_record(
+        actor=actor,
+        action="task.deleted",
+        subject=task,
+        scope=task.project.workgroup,
+        before=_task_snapshot(task),
+    )
     task.delete()
 
 
 @transaction.atomic
 def comment_create(*, task: Task, actor: User, body: str) -> Comment:
-    """Comment on a task; its followers are notified, and the author follows it from now on."""
+    """Comment on a task (not in a finished project); its followers are notified, the author follows it."""
     _require(actor, "projects.comment_task", task)
+    project_state_require(_project_locked(task.project_id), "comment.create")
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Der Kommentar ist leer.")})

@@ -15,6 +15,7 @@ from workgroups.selectors import body_get_for_user
 
 from . import selectors, services
 from .forms import CommentForm, MoveForm, MyTasksFilter, ProjectForm, TaskForm
+from .permissions import project_state_allows, project_state_notice
 
 
 def _project_context(request, project):
@@ -22,9 +23,12 @@ def _project_context(request, project):
     perms = ObjectPermissionChecker(request.user)
     return {
         "project": project,
-        "can_change": perms.has_perm("projects.change_project", project),
-        "can_add_task": perms.has_perm("projects.add_task_to_project", project),
+        "can_change": perms.has_perm("projects.change_project", project)
+        and project_state_allows(project, "project.change"),
+        "can_add_task": perms.has_perm("projects.add_task_to_project", project)
+        and project_state_allows(project, "task.create"),
         "can_archive": perms.has_perm("projects.archive_project", project),
+        "state_notice": project_state_notice(project),
     }
 
 
@@ -86,6 +90,9 @@ def project_edit(request, pk):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
     if not request.user.has_perm("projects.change_project", project):
         raise PermissionDenied
+    if request.method != "POST" and not project_state_allows(project, "project.change"):
+        messages.error(request, project_state_notice(project))
+        return redirect(project)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -105,7 +112,13 @@ def project_edit(request, pk):
 @login_required
 def project_archive(request, pk):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
-    services.project_archive(project=project, actor=request.user, archived=request.POST.get("restore") != "1")
+    try:
+        services.project_archive(
+            project=project, actor=request.user, archived=request.POST.get("restore") != "1"
+        )
+    except DomainError as exc:
+        messages.error(request, exc.reason)
+        return redirect(project)
     messages.success(
         request, _("Projekt archiviert.") if project.archived_at is None else _("Projekt wiederhergestellt.")
     )
@@ -142,13 +155,21 @@ def board(request, pk):
 def task_move(request, pk):
     task = selectors.task_get_for_user(user=request.user, pk=pk)
     form = MoveForm(request.POST)
+    error = ""
     if form.is_valid():
-        services.task_move(task=task, status=form.cleaned_data["status"], actor=request.user)
-    elif not request.htmx:
-        messages.error(request, _("Unbekannter Status."))
+        try:
+            services.task_move(task=task, status=form.cleaned_data["status"], actor=request.user)
+        except DomainError as exc:
+            error = exc.reason
+    else:
+        error = _("Unbekannter Status.")
     if request.htmx:
         project = selectors.project_get_for_user(user=request.user, pk=task.project_id)
-        return render(request, "projects/_board.html", _board_context(request, project))
+        context = _board_context(request, project)
+        context["board_error"] = error
+        return render(request, "projects/_board.html", context)
+    if error:
+        messages.error(request, error)
     return redirect("projects:board", pk=task.project_id)
 
 
@@ -157,7 +178,7 @@ def task_detail(request, pk):
     task = selectors.task_get_for_user(user=request.user, pk=pk)
     members = selectors.project_members(project=task.project)
     perms = ObjectPermissionChecker(request.user)
-    can_change = perms.has_perm("projects.change_task", task)
+    may_change = perms.has_perm("projects.change_task", task)
     form = TaskForm(
         members=members,
         initial={
@@ -179,7 +200,7 @@ def task_detail(request, pk):
             else:
                 return redirect(task)
     elif request.method == "POST":
-        if not can_change:
+        if not may_change:
             raise PermissionDenied
         form = TaskForm(request.POST, members=members)
         if form.is_valid():
@@ -197,9 +218,12 @@ def task_detail(request, pk):
             "task": task,
             "form": form,
             "comment_form": comment_form,
-            "can_change": can_change,
-            "can_comment": perms.has_perm("projects.comment_task", task),
-            "can_delete": perms.has_perm("projects.delete_task", task),
+            "can_change": may_change and project_state_allows(task.project, "task.change"),
+            "can_comment": perms.has_perm("projects.comment_task", task)
+            and project_state_allows(task.project, "comment.create"),
+            "can_delete": perms.has_perm("projects.delete_task", task)
+            and project_state_allows(task.project, "task.delete"),
+            "state_notice": project_state_notice(task.project),
             "comments": selectors.comments_of(task=task),
         },
     )
@@ -210,7 +234,11 @@ def task_detail(request, pk):
 def task_delete(request, pk):
     task = selectors.task_get_for_user(user=request.user, pk=pk)
     project_id = task.project_id
-    services.task_delete(task=task, actor=request.user)
+    try:
+        services.task_delete(task=task, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.reason)
+        return redirect(task)
     messages.success(request, _("Aufgabe gelöscht."))
     return redirect("projects:board", pk=project_id)
 
@@ -219,14 +247,19 @@ def task_delete(request, pk):
 def my_tasks(request):
     groups = list(selectors.user_group_slugs(user=request.user))
     form = MyTasksFilter(request.GET or None, groups=groups)
-    filters = form.cleaned_data if form.is_valid() else {}
-    tasks = selectors.tasks_for_user(
-        user=request.user,
-        scope=filters.get("scope") or "mine",
-        group=filters.get("group") or None,
-        status=filters.get("status") or None,
-        due=filters.get("due") or None,
-    )[:500]
+    if form.is_bound and not form.is_valid():
+        # A group the person is not in answers like one that does not exist: nothing, and the
+        # same sentence, never the unfiltered list.
+        tasks = []
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        tasks = selectors.tasks_for_user(
+            user=request.user,
+            scope=filters.get("scope") or "mine",
+            group=filters.get("group") or None,
+            status=filters.get("status") or None,
+            due=filters.get("due") or None,
+        )[:500]
     return render(request, "projects/my_tasks.html", {"form": form, "tasks": tasks})
 
 

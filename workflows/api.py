@@ -13,6 +13,7 @@ from .models import WorkflowSubject
 from .selectors import workflow_available_transitions, workflow_history
 from .services import workflow_transition
 from .services.transitions import COMMENT_MAX_LENGTH
+from .spec import STATE_CLASSES
 
 
 class AvailableTransitionSerializer(serializers.Serializer):
@@ -67,6 +68,7 @@ class WorkflowStateSerializer(serializers.Serializer):
     version = serializers.IntegerField(source="workflow.version", read_only=True, allow_null=True)
     state = serializers.CharField(read_only=True)
     state_label = serializers.CharField(read_only=True)
+    state_class = serializers.ChoiceField(choices=STATE_CLASSES, read_only=True)
     state_entered_at = serializers.DateTimeField(read_only=True, allow_null=True)
     sequence = serializers.IntegerField(source="workflow_sequence", read_only=True)
 

@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .errors import StateChangeRefused
-from .spec import Definition, State, parse_definition
+from .spec import ACTIVE, Definition, State, parse_definition
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -134,6 +134,10 @@ class WorkflowSubject(models.Model):
         """`title`, and where the subject has them `url`, `group`, `project`, for notifications."""
         return {"title": str(self)}
 
+    def workflow_audit_scope(self) -> models.Model | None:
+        """Whose audit log shows the engine's changes to this subject (e.g. a project's group)."""
+        return None
+
     @property
     def workflow_definition(self) -> Definition | None:
         return self.workflow.definition if self.workflow_id else None
@@ -142,6 +146,12 @@ class WorkflowSubject(models.Model):
     def workflow_state(self) -> State | None:
         definition = self.workflow_definition
         return definition.states.get(self.state) if definition else None
+
+    @property
+    def state_class(self) -> str:
+        """active, on_hold or terminal (see workflows.spec.state_class_of); active before the start."""
+        state = self.workflow_state
+        return state.state_class if state else ACTIVE
 
     @property
     def state_label(self) -> str:

@@ -11,6 +11,10 @@ from django.utils.translation import get_language
 FROM_ANY = "*"  # as `from`: every non-terminal state except the target
 TO_PREVIOUS = "$previous"  # as `to`: back to the state the subject came from (resume after hold)
 
+# State classes: what a subject app may allow in a state beyond its workflow's own steps.
+ACTIVE, ON_HOLD, TERMINAL = "active", "on_hold", "terminal"
+STATE_CLASSES = (ACTIVE, ON_HOLD, TERMINAL)
+
 
 def localized(labels: dict[str, str]) -> str:
     """The label in the active language, else in German (the source language)."""
@@ -49,6 +53,7 @@ class State:
     initial: bool
     terminal: bool
     tasks: tuple[TaskTemplate, ...]
+    state_class: str = ACTIVE  # active, on_hold or terminal (see state_class_of)
 
     @property
     def label(self) -> str:
@@ -128,9 +133,27 @@ def sources_of(raw_from: str | list[str], to: str, states: dict[str, dict]) -> t
     return (raw_from,) if isinstance(raw_from, str) else tuple(raw_from)
 
 
+def state_class_of(name: str, state: dict, transitions: list[dict]) -> str:
+    """A state's class: `terminal: true`, else its `class`, else on_hold if a step leaves it for `$previous`.
+
+    A state the subject leaves back to where it came from is a pause by construction, so the
+    definitions need not say so (and the versions already synced keep their meaning).
+    """
+    if state.get("terminal"):
+        return TERMINAL
+    if state.get("class"):
+        return state["class"]
+    for t in transitions:
+        sources = (t["from"],) if isinstance(t["from"], str) else tuple(t["from"])
+        if t["to"] == TO_PREVIOUS and name in sources:
+            return ON_HOLD
+    return ACTIVE
+
+
 def parse_definition(data: dict[str, Any]) -> Definition:
     """Build the in-memory definition from data that passed `validate_definition`."""
     raw_states = {s["name"]: s for s in data["states"]}
+    raw_transitions = data.get("transitions") or []
     states = {
         name: State(
             name=name,
@@ -146,6 +169,7 @@ def parse_definition(data: dict[str, Any]) -> Definition:
                 )
                 for t in s.get("tasks") or []
             ),
+            state_class=state_class_of(name, s, raw_transitions),
         )
         for name, s in raw_states.items()
     }
@@ -161,7 +185,7 @@ def parse_definition(data: dict[str, Any]) -> Definition:
             effects=hook_calls(t.get("effects")),
             comment_required=bool(t.get("comment_required")),
         )
-        for t in data.get("transitions") or []
+        for t in raw_transitions
     }
     deadlines = tuple(
         Deadline(

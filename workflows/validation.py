@@ -11,12 +11,12 @@ from typing import Any
 
 from .registry import Registry
 from .registry import registry as default_registry
-from .spec import FROM_ANY, TO_PREVIOUS, Definition, parse_definition, sources_of
+from .spec import FROM_ANY, STATE_CLASSES, TERMINAL, TO_PREVIOUS, Definition, parse_definition, sources_of
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 LANGUAGES = ("de", "en")
 TOP_KEYS = {"key", "label", "description", "watchers", "start", "states", "transitions", "deadlines"}
-STATE_KEYS = {"name", "label", "description", "initial", "terminal", "tasks"}
+STATE_KEYS = {"name", "label", "description", "initial", "terminal", "class", "tasks"}
 TASK_KEYS = {"title", "description", "due_days", "role"}
 TRANSITION_KEYS = {"name", "label", "from", "to", "roles", "guards", "effects", "comment_required"}
 DEADLINE_KEYS = {"state", "remind_after_days", "remind_role", "escalate_after_days", "escalate_role"}
@@ -128,6 +128,11 @@ class _Validator:
                     self.add(f"{where}: {flag} must be true or false")
             if state.get("initial") and state.get("terminal"):
                 self.add(f"{where}: the initial state cannot be terminal")
+            if "class" in state:
+                if state["class"] not in STATE_CLASSES:
+                    self.add(f"{where}: class must be one of {', '.join(STATE_CLASSES)}")
+                elif (state["class"] == TERMINAL) != (state.get("terminal") is True):
+                    self.add(f"{where}: class terminal and 'terminal: true' go together")
             self.tasks(where, state.get("tasks", []))
         initial = [name for name, s in states.items() if s.get("initial") is True]
         if not initial:

@@ -48,6 +48,7 @@ def test_take_a_transition(api, ticket):
         "version": 1,
         "state": "review",
         "state_label": "In Prüfung",
+        "state_class": "active",
         "state_entered_at": response.json()["state_entered_at"],
         "sequence": 2,
     }

@@ -82,6 +82,13 @@ def test_every_workflow_can_be_held_resumed_and_cancelled_with_a_reason(key):
     assert definition.states[cancel.to].terminal and set(cancel.sources) == open_states
     assert cancel.comment_required
     assert "steering" in hold.roles and "steering" in cancel.roles
+    classes = {name: s.state_class for name, s in definition.states.items()}
+    assert {n for n, c in classes.items() if c == "on_hold"} == {"on_hold"}
+    assert (
+        {n for n, c in classes.items() if c == "terminal"}
+        == {n for n, s in definition.states.items() if s.terminal}
+        >= {"cancelled"}
+    )
 
 
 @pytest.mark.parametrize("key", sorted(SHIPPED))

@@ -5,6 +5,8 @@ import shutil
 import pytest
 from django.core.management import CommandError, call_command
 
+from audit.models import AuditEntry
+from audit.selectors import audit_entries_for_subject
 from tests.workflow_testapp.models import Ticket
 from workflows.models import TransitionRecord
 from workflows.selectors import workflow_history
@@ -100,6 +102,46 @@ def test_migrate_moves_subjects_with_the_mapping(two_versions, people, capsys):
     assert held.state == "assessment"
     workflow_transition(subject=reviewed, name="approve", actor=people["steering"])
     assert reviewed.state == "approved"
+
+
+def test_migrate_writes_one_audit_row_per_moved_subject(two_versions):
+    call_command(
+        "workflows_migrate",
+        "ticket",
+        "--from-version",
+        "1",
+        "--to-version",
+        "2",
+        "--map",
+        "review=assessment",
+    )
+    (row,) = audit_entries_for_subject(subject=two_versions["held"])
+    assert (row.action, row.actor, row.scope_id) == ("workflow.migrated", None, None)
+    assert row.before == {"workflow": "ticket", "version": 1, "state": "on_hold", "previous_state": "review"}
+    assert row.after == {
+        "workflow": "ticket",
+        "version": 2,
+        "state": "on_hold",
+        "previous_state": "assessment",
+    }
+    assert AuditEntry.objects.filter(action="workflow.migrated").count() == 3
+
+
+def test_a_refused_or_dry_migration_audits_nothing(two_versions):
+    with pytest.raises(CommandError):
+        call_command("workflows_migrate", "ticket", "--from-version", "1", "--to-version", "2")
+    call_command(
+        "workflows_migrate",
+        "ticket",
+        "--from-version",
+        "1",
+        "--to-version",
+        "2",
+        "--map",
+        "review=assessment",
+        "--dry-run",
+    )
+    assert not AuditEntry.objects.exists()
 
 
 def test_migrate_keeps_the_time_in_an_unchanged_state(two_versions):

@@ -105,7 +105,11 @@ def test_terminal_state_has_no_way_out(ticket, people):
     assert ticket.workflow_state.terminal
     assert workflow_available_transitions(subject=ticket, user=people["admin"]) == []
     with pytest.raises(TransitionNotAllowed):
+        workflow_transition(subject=ticket, name="resume", actor=people["admin"])
+    # "hold" was open in the state the ticket has just left: whoever asks lost a race.
+    with pytest.raises(TransitionConflict, match="Abgebrochen"):
         workflow_transition(subject=ticket, name="hold", actor=people["admin"])
+    assert fresh(ticket).state == "cancelled"
 
 
 def test_a_stale_copy_of_the_subject_is_refused_as_moved_on(ticket, people):
@@ -123,6 +127,39 @@ def test_a_page_showing_another_state_is_refused_as_moved_on(ticket, people):
     with pytest.raises(TransitionConflict):
         workflow_transition(subject=fresh(ticket), name="hold", actor=people["chair"], expected_state="open")
     workflow_transition(subject=fresh(ticket), name="hold", actor=people["chair"], expected_state="review")
+
+
+def test_a_late_request_without_expected_state_for_a_step_the_subject_just_left_is_a_conflict(ticket, people):
+    # Both read the ticket in review; the steering team approves first. The chair's page and
+    # request carry no expected state, and the chair's process reads the ticket only now.
+    workflow_transition(subject=ticket, name="submit", actor=people["member"])
+    workflow_transition(subject=fresh(ticket), name="approve", actor=people["steering"])
+    with pytest.raises(TransitionConflict) as error:
+        workflow_transition(subject=fresh(ticket), name="reject", actor=people["chair"], comment="zu spät")
+    assert error.value.status_code == 409 and "Genehmigt" in error.value.reason
+    assert fresh(ticket).state == "approved"
+
+
+def test_a_step_never_open_in_the_state_just_left_stays_a_bad_request(ticket, people):
+    workflow_transition(subject=ticket, name="submit", actor=people["member"])
+    with pytest.raises(TransitionNotAllowed, match="nicht möglich") as error:
+        workflow_transition(subject=fresh(ticket), name="close", actor=people["staff"], comment="x" * 20)
+    assert not isinstance(error.value, TransitionConflict)
+
+
+def test_an_expected_state_the_step_was_never_open_in_is_a_bad_request(ticket, people):
+    workflow_transition(subject=ticket, name="submit", actor=people["member"])
+    workflow_transition(subject=ticket, name="approve", actor=people["steering"])
+    # "resume" is open neither in "open" (what the caller claims to have seen) nor now.
+    with pytest.raises(TransitionNotAllowed) as error:
+        workflow_transition(
+            subject=fresh(ticket), name="resume", actor=people["chair"], expected_state="open"
+        )
+    assert not isinstance(error.value, TransitionConflict)
+    with pytest.raises(TransitionNotAllowed, match="gibt es im Ablauf nicht"):
+        workflow_transition(
+            subject=fresh(ticket), name="teleport", actor=people["chair"], expected_state="open"
+        )
 
 
 def test_hold_and_resume_returns_to_where_it_was(ticket, people):

@@ -211,6 +211,18 @@ CASES = {
         lambda d: d["deadlines"].append({"state": "paused", "remind_after_days": 3, "remind_role": "chair"}),
         "deadline for state 'paused': unknown state 'paused'",
     ),
+    "an unknown state class": (
+        lambda d: state(d, "on_hold").update({"class": "paused"}),
+        "state 'on_hold': class must be one of active, on_hold, terminal",
+    ),
+    "class terminal on a state that is not": (
+        lambda d: state(d, "active").update({"class": "terminal"}),
+        "state 'active': class terminal and 'terminal: true' go together",
+    ),
+    "a terminal state classed otherwise": (
+        lambda d: state(d, "done").update({"class": "on_hold"}),
+        "state 'done': class terminal and 'terminal: true' go together",
+    ),
     "escalation before the reminder": (
         lambda d: d["deadlines"][0].update(escalate_after_days=5),
         "escalate_after_days must come after remind_after_days",
@@ -223,6 +235,17 @@ def test_validator_names_the_problem(case):
     change, message = CASES[case]
     problems = validate_definition(broken(change))
     assert any(message in problem for problem in problems), problems
+
+
+def test_state_classes_are_derived_unless_a_state_names_its_own():
+    definition = load_definition(VALID)
+    classes = {name: s.state_class for name, s in definition.states.items()}
+    # on_hold: the state "resume" leaves for wherever the subject came from.
+    assert classes == {"draft": "active", "active": "active", "done": "terminal", "on_hold": "on_hold"}
+    explicit = broken(lambda d: state(d, "active").update({"class": "on_hold"}))
+    assert load_definition(explicit).states["active"].state_class == "on_hold"
+    explicit = broken(lambda d: state(d, "on_hold").update({"class": "active"}))
+    assert load_definition(explicit).states["on_hold"].state_class == "active"
 
 
 def test_validator_survives_garbage():

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import audit_record
+
 from ..errors import WorkflowMigrationRefused
 from ..models import TransitionRecord, WorkflowDefinition, subject_models
 from .records import record_append, subject_lock, subject_move
@@ -55,7 +57,8 @@ def workflow_subjects_migrate(
     """Move every subject on `from_version` of `key` to `to_version`; a state keeps its name unless mapped.
 
     Refuses, changing nothing, when a subject would be left in (or could resume to) a state the
-    new version does not have. Each moved subject gets a history entry of kind "migration".
+    new version does not have. Each moved subject gets a history entry of kind "migration" and
+    an audit row ("workflow.migrated", scoped by the subject's `workflow_audit_scope()`).
     """
     old, new = _version(key, from_version), _version(key, to_version)
     if old.pk == new.pk:
@@ -106,17 +109,35 @@ def workflow_subjects_migrate(
             }
             if values["state"] != locked.state:
                 values["state_entered_at"] = now
-            from_state = locked.state
+            before = {
+                "workflow": key,
+                "version": from_version,
+                "state": locked.state,
+                "previous_state": locked.previous_state,
+            }
             subject_move(locked=locked, values=values)
             record_append(
                 subject=locked,
                 kind=TransitionRecord.Kind.MIGRATION,
                 workflow=new,
                 transition="",
-                from_state=from_state,
+                from_state=before["state"],
                 to_state=values["state"],
                 actor=actor,
                 comment=versions,
                 at=now,
+            )
+            audit_record(
+                actor=actor,
+                action="workflow.migrated",
+                subject=locked,
+                scope=locked.workflow_audit_scope(),
+                before=before,
+                after={
+                    "workflow": key,
+                    "version": to_version,
+                    "state": locked.state,
+                    "previous_state": locked.previous_state,
+                },
             )
     return [move for _, move in plan]

@@ -35,6 +35,21 @@ def moved_on(subject: WorkflowSubject) -> TransitionConflict:
     )
 
 
+def left_state(subject: WorkflowSubject) -> str:
+    """The state the subject left in its latest history entry ("" after the start)."""
+    latest = (
+        TransitionRecord.objects.filter(
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=subject.pk,
+            sequence=subject.workflow_sequence,
+        )
+        .exclude(kind=TransitionRecord.Kind.START)
+        .values_list("from_state", flat=True)
+        .first()
+    )
+    return latest or ""
+
+
 def subject_move(*, locked: WorkflowSubject, values: dict[str, Any]) -> None:
     """Write the workflow fields of the locked subject, only if nobody wrote them since it was read."""
     manager = type(locked)._base_manager

@@ -13,7 +13,7 @@ from ..models import TransitionRecord, WorkflowDefinition, WorkflowSubject
 from ..notices import transition_notice_send
 from ..roles import role_holders, subject_roles
 from ..rules import BLOCKED_BY_ROLE, effects_run, judge
-from .records import moved_on, record_append, subject_lock, subject_move
+from .records import left_state, moved_on, record_append, subject_lock, subject_move
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -73,6 +73,17 @@ def workflow_start(*, subject: WorkflowSubject, key: str, actor: User | None = N
     return record
 
 
+def _state_seen(
+    *, subject: WorkflowSubject, locked: WorkflowSubject, expected_state: str | None
+) -> str | None:
+    """The state the caller acted on, if the locked row shows that the subject has moved on since."""
+    if locked.workflow_sequence != subject.workflow_sequence:
+        return expected_state if expected_state is not None else subject.state
+    if expected_state is not None and locked.state != expected_state:
+        return expected_state
+    return None
+
+
 @transaction.atomic
 def workflow_transition(
     *,
@@ -84,8 +95,10 @@ def workflow_transition(
 ) -> TransitionRecord:
     """Take transition `name` of the subject's workflow as `actor`.
 
-    Locks the subject row; refuses with TransitionConflict if the subject moved on since the
-    caller read it (or is no longer in `expected_state`, the state a submitted page showed);
+    Locks the subject row; refuses with TransitionConflict (409) if the subject moved on since
+    the caller read it (or is no longer in `expected_state`, the state a submitted page showed)
+    and the step was open in the state the caller saw, or when the step is closed now but was
+    open in the state the subject left in its latest change (see workflows/README.md);
     checks the actor's roles and the guards (TransitionForbidden / TransitionNotAllowed with the
     reason); writes the state and a history entry; runs the effects; notifies the watchers
     (outbox rows in this transaction, delivered after commit). `subject` is updated in place.
@@ -99,15 +112,19 @@ def workflow_transition(
     locked = subject_lock(subject)
     if locked.workflow_id is None:
         raise TransitionNotAllowed(_("Für %(subject)s läuft kein Ablauf.") % {"subject": locked})
-    if locked.workflow_sequence != subject.workflow_sequence or (
-        expected_state is not None and locked.state != expected_state
-    ):
-        raise moved_on(locked)
     definition = locked.workflow.definition
     step = definition.transitions.get(name)
+    seen = _state_seen(subject=subject, locked=locked, expected_state=expected_state)
+    if seen is not None and step is not None and {seen, locked.state} & set(step.sources):
+        raise moved_on(locked)
     if step is None:
         raise TransitionNotAllowed(_("Diesen Schritt gibt es im Ablauf nicht: %(name)s") % {"name": name})
     if locked.state not in step.sources:
+        # The caller read the subject after it moved on, so neither check above could tell. If
+        # the step was open in the state the subject has just left, they most likely saw that
+        # state and lost a race: the same 409 as with expected_state.
+        if seen is None and left_state(locked) in step.sources:
+            raise moved_on(locked)
         raise TransitionNotAllowed(
             _("„%(transition)s“ ist im Stand „%(state)s“ nicht möglich.")
             % {"transition": step.label, "state": locked.state_label}
