@@ -8,5 +8,12 @@ class WorkgroupsConfig(AppConfig):
 
     def ready(self) -> None:
         from notifications.kinds import register_kind
+        from notifications.subjects import ObjectPermission, UserField, register_subject
+
+        from .models import BodyGroupObjectPermission, Invitation
 
         register_kind("membership_invitation", _("Einladung in ein Gremium"))
+        register_subject(
+            Invitation,
+            UserField("invitee") | ObjectPermission(BodyGroupObjectPermission, "manage_members", via="body"),
+        )

@@ -4,6 +4,10 @@ The row lock is held while the message goes out. Two workers given the same ids 
 send (the second skips the locked row, then finds it sent). A worker killed mid-send loses
 its connection, the database rolls the claim back, and the delivery is pending again: it is
 sent once more by whoever takes it next, which is the only way it is ever sent twice.
+
+Whether the recipient may still see the notification's subject is asked under that lock, just
+before sending (and for the digest, for each of its entries): someone who lost access since
+the event gets nothing, and the delivery is marked skipped — neither sent nor failed.
 """
 
 import logging
@@ -21,10 +25,13 @@ from django.utils import timezone
 from . import conf
 from .emails import digest_email, notification_email
 from .models import Delivery, Notification
+from .subjects import visible_to
 
 logger = logging.getLogger(__name__)
 
 SENT, SKIPPED, PERMANENT, TEMPORARY, SERVER_DOWN = "sent", "skipped", "permanent", "temporary", "server"
+# Why a skipped delivery was not sent, for staff who look at it.
+NO_ACCESS = "recipient may no longer see the subject"
 
 
 @dataclass
@@ -91,6 +98,13 @@ class _Session:
             logger.debug("closing the SMTP connection failed", exc_info=True)
 
 
+def _may_see(notification: Notification) -> bool:
+    """Whether the recipient may still see what the notification is about, asked now."""
+    if notification.subject_type_id is None:
+        return True
+    return Notification.objects.filter(visible_to(notification.recipient), pk=notification.pk).exists()
+
+
 def _deliver_one(pk: int, notification: Notification, session: _Session, report: SendReport) -> str:
     with transaction.atomic():
         now = timezone.now()
@@ -105,6 +119,10 @@ def _deliver_one(pk: int, notification: Notification, session: _Session, report:
             return SKIPPED
         if not notification.recipient.is_active:
             Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SKIPPED)
+            report.skipped += 1
+            return SKIPPED
+        if not _may_see(notification):
+            Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SKIPPED, last_error=NO_ACCESS)
             report.skipped += 1
             return SKIPPED
         try:
@@ -175,6 +193,19 @@ def digest_send(*, user_id: int) -> SendReport:
             Delivery.objects.filter(pk__in=[r.pk for r in rows]).update(status=Delivery.Status.SKIPPED)
             report.skipped = len(rows)
             return report
+        visible = set(
+            Notification.objects.filter(visible_to(recipient), pk__in=[r.notification_id for r in rows])
+            .values_list("pk", flat=True)
+        )
+        hidden = [r.pk for r in rows if r.notification_id not in visible]
+        if hidden:
+            Delivery.objects.filter(pk__in=hidden).update(
+                status=Delivery.Status.SKIPPED, last_error=NO_ACCESS
+            )
+            report.skipped = len(hidden)
+            rows = [r for r in rows if r.notification_id in visible]
+            if not rows:
+                return report
         session = _Session()
         try:
             session.send(digest_email(recipient, [row.notification for row in rows]))

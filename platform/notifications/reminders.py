@@ -15,7 +15,9 @@ A source is a callable `(now) -> Iterable[Reminder]` registered in AppConfig.rea
 The task runs several times a day (CELERY_BEAT_SCHEDULE); a source simply yields everything
 that deserves a reminder right now. Each (recipient, kind, subject) is notified at most once
 per local day — a unique constraint on ReminderSent holds this even when two runs overlap.
-The reminder is an ordinary notification of its kind, so preferences and digests apply.
+The reminder is an ordinary notification of its kind, so preferences and digests apply, and
+it reaches only someone who may still see its subject (notifications.subjects): a source need
+not check permissions, though leaving out who may not see the subject saves work.
 """
 
 import logging
@@ -71,7 +73,11 @@ def _send_once(reminder: Reminder, key: tuple, day) -> bool:
         with transaction.atomic():
             ReminderSent.objects.create(recipient_id=recipient_id, kind=kind, subject_type_id=subject_type_id,
                                         subject_id=subject_id, day=day)
-            notify(kind=kind, recipients=[reminder.recipient], subject=reminder.subject, data=reminder.data)
+            if not notify(kind=kind, recipients=[reminder.recipient], subject=reminder.subject,
+                          data=reminder.data):
+                # They may not see the subject (any more): nothing was sent, so nothing is recorded.
+                transaction.set_rollback(True)
+                return False
     except IntegrityError:  # an overlapping run sent it a moment ago
         return False
     return True

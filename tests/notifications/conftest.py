@@ -2,8 +2,10 @@ import pytest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from notifications import kinds
+from accounts.models import Organisation, User
+from notifications import kinds, subjects
 from notifications.kinds import Preference, register_kind
+from notifications.subjects import register_subject
 from tests.factories import UserFactory
 
 REPORT = pytest.StashKey[list]()
@@ -40,6 +42,16 @@ def test_kinds(monkeypatch):
                                   title=lambda n: f"[{get_language()}] {n.data['title']}",
                                   body=lambda n: f"body in {get_language()}"),
     }
+
+
+@pytest.fixture(autouse=True)
+def test_subjects(monkeypatch):
+    """The domain apps' subjects, and organisations and people as subjects everyone may see
+    (for the tests of sending and showing); restored after the test."""
+    monkeypatch.setattr(subjects, "_SUBJECTS", dict(subjects._SUBJECTS))
+    for model in (Organisation, User):
+        register_subject(model, viewers=lambda subject: User.objects.all(),
+                         visible_ids=lambda user: None)
 
 
 @pytest.fixture
