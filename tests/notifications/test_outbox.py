@@ -74,7 +74,8 @@ def test_notify_costs_the_same_queries_for_1_and_200_recipients(anna, django_ass
     one, many = _people(1, "one"), _people(200, "many")
     notify(kind="test_comment", recipients=one, actor=anna, subject=anna, data={"title": "warm-up"})
 
-    with django_assert_num_queries(3) as single:  # preferences, notifications, deliveries
+    # who of them may see the subject, with their preferences; notifications; deliveries
+    with django_assert_num_queries(3) as single:
         notify(kind="test_comment", recipients=one, actor=anna, subject=anna, data={"title": "a"})
     with django_assert_num_queries(3) as crowd:
         created = notify(kind="test_comment", recipients=many, actor=anna, subject=anna, data={"title": "b"})
