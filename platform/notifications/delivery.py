@@ -49,8 +49,11 @@ def _classify(exc: Exception) -> str:
         codes = [code for code, _text in exc.recipients.values()]
         return PERMANENT if codes and all(code >= 500 for code in codes) else TEMPORARY
     if isinstance(exc, smtplib.SMTPResponseException) and not isinstance(
-        exc, smtplib.SMTPConnectError | smtplib.SMTPHeloError | smtplib.SMTPAuthenticationError
-        | smtplib.SMTPSenderRefused
+        exc,
+        smtplib.SMTPConnectError
+        | smtplib.SMTPHeloError
+        | smtplib.SMTPAuthenticationError
+        | smtplib.SMTPSenderRefused,
     ):
         if exc.smtp_code == 421:
             return SERVER_DOWN
@@ -137,8 +140,9 @@ def _deliver_one(pk: int, notification: Notification, session: _Session, report:
             else:
                 report.retry[delay].append(pk)
             return outcome
-        Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SENT, sent_at=timezone.now(),
-                                              attempts=attempts + 1)
+        Delivery.objects.filter(pk=pk).update(
+            status=Delivery.Status.SENT, sent_at=timezone.now(), attempts=attempts + 1
+        )
         report.sent += 1
         return SENT
 
@@ -149,9 +153,9 @@ def email_deliveries_send(*, ids: Sequence[int]) -> SendReport:
     # What the messages say is read once for the batch; each delivery is claimed on its own.
     notifications = {
         delivery.pk: delivery.notification
-        for delivery in Delivery.objects.filter(pk__in=ids, channel=Delivery.Channel.EMAIL,
-                                                status=Delivery.Status.PENDING)
-        .select_related("notification__recipient", "notification__actor")
+        for delivery in Delivery.objects.filter(
+            pk__in=ids, channel=Delivery.Channel.EMAIL, status=Delivery.Status.PENDING
+        ).select_related("notification__recipient", "notification__actor")
     }
     session = _Session()
     try:
@@ -160,7 +164,7 @@ def email_deliveries_send(*, ids: Sequence[int]) -> SendReport:
                 report.skipped += 1
                 continue
             if _deliver_one(pk, notifications[pk], session, report) == SERVER_DOWN:
-                rest = [other for other in ids[index + 1:] if other in notifications]
+                rest = [other for other in ids[index + 1 :] if other in notifications]
                 if rest:
                     # The server is away: the rest of the batch waits as long, without losing an attempt.
                     delay = conf.retry_delay(1)
@@ -182,8 +186,12 @@ def digest_send(*, user_id: int) -> SendReport:
         rows = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("notification__recipient", "notification__actor")
-            .filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING,
-                    next_attempt_at__lte=now, notification__recipient_id=user_id)
+            .filter(
+                channel=Delivery.Channel.DIGEST,
+                status=Delivery.Status.PENDING,
+                next_attempt_at__lte=now,
+                notification__recipient_id=user_id,
+            )
             .order_by("notification__created_at", "pk")
         )
         if not rows:
@@ -194,8 +202,9 @@ def digest_send(*, user_id: int) -> SendReport:
             report.skipped = len(rows)
             return report
         visible = set(
-            Notification.objects.filter(visible_to(recipient), pk__in=[r.notification_id for r in rows])
-            .values_list("pk", flat=True)
+            Notification.objects.filter(
+                visible_to(recipient), pk__in=[r.notification_id for r in rows]
+            ).values_list("pk", flat=True)
         )
         hidden = [r.pk for r in rows if r.notification_id not in visible]
         if hidden:
@@ -213,8 +222,10 @@ def digest_send(*, user_id: int) -> SendReport:
             outcome = _classify(exc)
             if outcome == TEMPORARY and not isinstance(exc, OSError):
                 logger.exception("digest for person %s could not be rendered or sent", user_id)
-            delays = [_record_failure(row.pk, row.attempts, exc, permanent=outcome == PERMANENT, now=now)
-                      for row in rows]
+            delays = [
+                _record_failure(row.pk, row.attempts, exc, permanent=outcome == PERMANENT, now=now)
+                for row in rows
+            ]
             report.failed = delays.count(None)
             waiting = [delay for delay in delays if delay is not None]
             if waiting:
@@ -233,9 +244,12 @@ def digest_recipients_due(*, now: datetime | None = None) -> list[int]:
     """The people with digest entries waiting to be sent."""
     now = now or timezone.now()
     return list(
-        Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING,
-                                next_attempt_at__lte=now)
-        .values_list("notification__recipient_id", flat=True).distinct().order_by()
+        Delivery.objects.filter(
+            channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING, next_attempt_at__lte=now
+        )
+        .values_list("notification__recipient_id", flat=True)
+        .distinct()
+        .order_by()
     )
 
 
@@ -260,8 +274,12 @@ def deliveries_sweep(*, now: datetime | None = None) -> SweepResult:
     Delivery.objects.filter(pk__in=email_ids).update(next_attempt_at=now)
     digest_user_ids = list(
         Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING)
-        .filter(Q(attempts__gt=0, next_attempt_at__lte=cutoff)
-                | Q(next_attempt_at__lte=now - conf.get("DIGEST_MISSED_AFTER")))
-        .values_list("notification__recipient_id", flat=True).distinct().order_by()
+        .filter(
+            Q(attempts__gt=0, next_attempt_at__lte=cutoff)
+            | Q(next_attempt_at__lte=now - conf.get("DIGEST_MISSED_AFTER"))
+        )
+        .values_list("notification__recipient_id", flat=True)
+        .distinct()
+        .order_by()
     )
     return SweepResult(email_ids=email_ids, digest_user_ids=digest_user_ids)

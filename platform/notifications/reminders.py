@@ -71,10 +71,16 @@ def _send_once(reminder: Reminder, key: tuple, day) -> bool:
     recipient_id, kind, subject_type_id, subject_id = key
     try:
         with transaction.atomic():
-            ReminderSent.objects.create(recipient_id=recipient_id, kind=kind, subject_type_id=subject_type_id,
-                                        subject_id=subject_id, day=day)
-            if not notify(kind=kind, recipients=[reminder.recipient], subject=reminder.subject,
-                          data=reminder.data):
+            ReminderSent.objects.create(
+                recipient_id=recipient_id,
+                kind=kind,
+                subject_type_id=subject_type_id,
+                subject_id=subject_id,
+                day=day,
+            )
+            if not notify(
+                kind=kind, recipients=[reminder.recipient], subject=reminder.subject, data=reminder.data
+            ):
                 # They may not see the subject (any more): nothing was sent, so nothing is recorded.
                 transaction.set_rollback(True)
                 return False
@@ -98,9 +104,9 @@ def reminders_send(*, now: datetime | None = None) -> int:
             continue
         keyed = {_key(reminder): reminder for reminder in reminders}
         done = set(
-            ReminderSent.objects.filter(day=day, kind__in={key[1] for key in keyed},
-                                        recipient_id__in={key[0] for key in keyed})
-            .values_list("recipient_id", "kind", "subject_type_id", "subject_id")
+            ReminderSent.objects.filter(
+                day=day, kind__in={key[1] for key in keyed}, recipient_id__in={key[0] for key in keyed}
+            ).values_list("recipient_id", "kind", "subject_type_id", "subject_id")
         )
         for key, reminder in keyed.items():
             if key not in done and _send_once(reminder, key, day):

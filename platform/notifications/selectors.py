@@ -57,8 +57,12 @@ def preferences_for_user(*, user: User) -> list[PreferenceRow]:
     """Every registered kind with the person's choice (or the kind's default)."""
     chosen = dict(KindPreference.objects.filter(user=user).values_list("kind", "value"))
     return [
-        PreferenceRow(kind=kind.key, label=str(kind.label), value=chosen.get(kind.key, kind.default),
-                      default=Preference(kind.default))
+        PreferenceRow(
+            kind=kind.key,
+            label=str(kind.label),
+            value=chosen.get(kind.key, kind.default),
+            default=Preference(kind.default),
+        )
         for kind in all_kinds()
     ]
 

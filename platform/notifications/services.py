@@ -98,16 +98,23 @@ def _allowed(*, kind: Kind, people: dict[int, User], subject: models.Model | Non
     return dict(candidates.annotate(chosen=Subquery(chosen)).values_list("pk", "chosen"))
 
 
-def _write(*, kind: Kind, people: dict[int, User], subject: models.Model | None, actor: User | None,
-           data: dict) -> list[Notification]:
+def _write(
+    *, kind: Kind, people: dict[int, User], subject: models.Model | None, actor: User | None, data: dict
+) -> list[Notification]:
     subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
     chosen = _allowed(kind=kind, people=people, subject=subject)
     if not chosen:
         return []
     created = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, kind=kind.key, actor=actor, subject_type=subject_type,
-                         subject_id=subject.pk if subject is not None else None, data=data)
+            Notification(
+                recipient=user,
+                kind=kind.key,
+                actor=actor,
+                subject_type=subject_type,
+                subject_id=subject.pk if subject is not None else None,
+                data=data,
+            )
             for pk, user in people.items()
             if pk in chosen
         ]
@@ -134,13 +141,15 @@ def email_deliveries_queue(*, ids: Sequence[int], countdown: float | None = None
 
     size = conf.get("BATCH_SIZE")
     for start in range(0, len(ids), size):
-        batch = list(ids[start:start + size])
+        batch = list(ids[start : start + size])
         try:
-            deliver.apply_async(args=[batch], countdown=countdown, retry=True,
-                                retry_policy=PUBLISH_RETRY_POLICY)
+            deliver.apply_async(
+                args=[batch], countdown=countdown, retry=True, retry_policy=PUBLISH_RETRY_POLICY
+            )
         except OperationalError:
-            logger.warning("broker unavailable: %d deliveries wait for the sweep", len(ids) - start,
-                           exc_info=True)
+            logger.warning(
+                "broker unavailable: %d deliveries wait for the sweep", len(ids) - start, exc_info=True
+            )
             return
 
 
@@ -150,8 +159,9 @@ def digest_queue(*, user_ids: Iterable[int], countdown: float | None = None) -> 
 
     for user_id in user_ids:
         try:
-            digest_send.apply_async(args=[user_id], countdown=countdown, retry=True,
-                                    retry_policy=PUBLISH_RETRY_POLICY)
+            digest_send.apply_async(
+                args=[user_id], countdown=countdown, retry=True, retry_policy=PUBLISH_RETRY_POLICY
+            )
         except OperationalError:
             logger.warning("broker unavailable: digests wait for the sweep", exc_info=True)
             return
@@ -191,7 +201,9 @@ def preferences_update(*, user: User, values: dict[str, str]) -> None:
         raise ValidationError(errors)
     KindPreference.objects.bulk_create(
         [KindPreference(user=user, kind=key, value=value) for key, value in values.items()],
-        update_conflicts=True, unique_fields=["user", "kind"], update_fields=["value"],
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["value"],
     )
 
 
