@@ -49,6 +49,11 @@ class Rule:
     def visible_ids(self, user: User) -> QuerySet | None:
         raise NotImplementedError
 
+    def id_sources(self, user: User) -> list[QuerySet] | None:
+        """Subqueries whose union is `visible_ids(user)` (None: all), so callers can OR them flat."""
+        ids = self.visible_ids(user)
+        return None if ids is None else [ids]
+
     def __or__(self, other: "Rule") -> "Rule":
         return AnyOf(self, other)
 
@@ -72,13 +77,22 @@ class AnyOf(Rule):
             condition |= Q(pk__in=rule.viewers(subject).values("pk"))
         return User.objects.filter(condition)
 
+    def id_sources(self, user: User) -> list[QuerySet] | None:
+        sources = []
+        for rule in self.rules:
+            more = rule.id_sources(user)
+            if more is None:
+                return None
+            sources.extend(more)
+        return sources
+
     def visible_ids(self, user: User) -> QuerySet | None:
-        parts = [rule.visible_ids(user) for rule in self.rules]
-        if any(part is None for part in parts):
+        sources = self.id_sources(user)
+        if sources is None:
             return None
         condition = Q()
-        for part in parts:
-            condition |= Q(pk__in=part)
+        for ids in sources:
+            condition |= Q(pk__in=ids)
         return self.model._base_manager.filter(condition).values("pk")
 
 
@@ -104,7 +118,10 @@ class ObjectPermission(Rule):
     def visible_ids(self, user: User) -> QuerySet | None:
         if user.is_superuser:
             return None
-        held = self.perm_model.objects.filter(permission__codename=self.codename, group__user=user).values(
+        # The user's groups as a subquery on the through table: one join fewer to plan than
+        # group__user, which matters to the bell's count, asked every few seconds.
+        groups = User.groups.through.objects.filter(user_id=user.pk).values("group_id")
+        held = self.perm_model.objects.filter(permission__codename=self.codename, group_id__in=groups).values(
             "content_object_id"
         )
         if self.via is None:
@@ -210,9 +227,12 @@ def visible_to(user: User, *, prefix: str = "") -> Q:
     condition = Q(**{f"{prefix}subject_type__isnull": True})
     for subject in _SUBJECTS.values():
         content_type = ContentType.objects.get_for_model(subject.model)
-        ids = subject.rule.visible_ids(user)
+        sources = subject.rule.id_sources(user)
         clause = Q(**{f"{prefix}subject_type": content_type})
-        if ids is not None:
-            clause &= Q(**{f"{prefix}subject_id__in": ids})
+        if sources is not None:
+            any_of = Q()
+            for ids in sources:
+                any_of |= Q(**{f"{prefix}subject_id__in": ids})
+            clause &= any_of
         condition |= clause
     return condition

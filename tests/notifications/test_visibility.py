@@ -209,14 +209,25 @@ def test_inbox_bell_and_api_hide_what_the_member_may_no_longer_see(world, client
     assert Notification.objects.filter(pk__in=[n.pk for n in hidden], read_at__isnull=True).count() == 2
 
 
-def test_an_invitation_is_seen_by_its_invitee_and_whoever_manages_the_members(world):
+def test_an_invitation_is_seen_by_its_invitee_and_whoever_manages_the_members(world, api_client):
     invitee = world.people["outsider"]
     invitation = invitation_create(
         body=world.group, invitee_email=invitee.email, role=Role.MEMBER, actor=world.people["chair"]
     )
-    viewers = set(get_subject(Invitation).rule.viewers(invitation).values_list("email", flat=True))
+    rule = get_subject(Invitation).rule
+    viewers = set(rule.viewers(invitation).values_list("email", flat=True))
     assert viewers == {"outsider@example.org", "chair@example.org", "admin@example.org"}
-    assert Notification.objects.get(kind="membership_invitation").recipient == invitee
+    for role in ("outsider", "chair", "admin", "member", "steering", "staff"):
+        ids = rule.visible_ids(world.people[role])
+        sees = ids is None or Invitation.objects.filter(pk__in=ids).filter(pk=invitation.pk).exists()
+        assert sees == (f"{role}@example.org" in viewers), role
+    api_client.force_authenticate(invitee)
+    (row,) = api_client.get("/api/v1/notifications/").json()["results"]
+    assert (row["kind"], row["subject_type"], row["subject_id"]) == (
+        "membership_invitation",
+        "workgroups.invitation",
+        invitation.pk,
+    )
 
 
 def _crowd(world, count: int, prefix: str) -> tuple[list[User], list[User]]:
