@@ -63,6 +63,37 @@ def test_every_subject_the_domain_apps_notify_about_says_who_may_see_it():
         register_subject(Task, viewers=lambda task: User.objects.none(), visible_ids=lambda user: None)
 
 
+# Who hears of the group's project and its tasks: its members and chair, its steering team,
+# the business development office (forum staff) and platform admins; nobody else.
+SEES_THE_GROUPS_WORK = {
+    "outsider": False,
+    "other_member": False,
+    "member": True,
+    "chair": True,
+    "steering": True,
+    "other_steering": False,
+    "forum_member": False,
+    "staff": True,
+    "admin": True,
+}
+
+
+@pytest.mark.parametrize("subject", ["project", "task"])
+@pytest.mark.parametrize(("role", "sees"), SEES_THE_GROUPS_WORK.items())
+def test_who_is_notified_of_and_shown_the_groups_work(world, api_client, subject, role, sees):
+    person, thing = world.people[role], getattr(world, subject)
+    Notification.objects.filter(recipient=person).delete()
+    created = notify(kind="test_comment", recipients=[person], subject=thing, data={"title": SECRET})
+    assert bool(created) is sees
+    assert sees is person.has_perm(f"projects.view_{subject}", thing)  # the site's own rule agrees
+
+    # Written regardless (as if they had lost access since): only those who may see it are shown it.
+    Notification.objects.create(recipient=person, kind="test_comment", subject=thing, data={"title": SECRET})
+    api_client.force_authenticate(person)
+    shown = api_client.get("/api/v1/notifications/").json()["results"]
+    assert len(shown) == (2 if sees else 0)
+
+
 def test_notify_refuses_a_subject_nobody_said_who_may_see(world):
     member = world.people["member"]
     before = Notification.objects.count()
