@@ -9,8 +9,10 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from notifications.kinds import register_kind
         from notifications.reminders import register_reminder_source
+        from notifications.subjects import ObjectPermission, register_subject
 
         from . import workflow  # noqa: F401 - registers the project guards and effects
+        from .models import Project, ProjectGroupObjectPermission, Task, TaskGroupObjectPermission
         from .reminders import tasks_due
 
         register_kind(
@@ -23,6 +25,8 @@ class ProjectsConfig(AppConfig):
         )
         register_kind("task_due", _("Aufgabe bald oder überfällig"), title=_("Fällig: „{title}“ ({due})"))
         register_reminder_source("projects.tasks_due", tasks_due)
+        register_subject(Project, ObjectPermission(ProjectGroupObjectPermission, "view_project"))
+        register_subject(Task, ObjectPermission(TaskGroupObjectPermission, "view_task"))
         from .lifecycle import register as register_lifecycle  # leaving drops follows and assignments
 
         register_lifecycle()

@@ -4,6 +4,10 @@ The row lock is held while the message goes out. Two workers given the same ids 
 send (the second skips the locked row, then finds it sent). A worker killed mid-send loses
 its connection, the database rolls the claim back, and the delivery is pending again: it is
 sent once more by whoever takes it next, which is the only way it is ever sent twice.
+
+Whether the recipient may still see the notification's subject is asked under that lock, just
+before sending (and for the digest, for each of its entries): someone who lost access since
+the event gets nothing, and the delivery is marked skipped — neither sent nor failed.
 """
 
 import logging
@@ -21,10 +25,13 @@ from django.utils import timezone
 from . import conf
 from .emails import digest_email, notification_email
 from .models import Delivery, Notification
+from .subjects import visible_to
 
 logger = logging.getLogger(__name__)
 
 SENT, SKIPPED, PERMANENT, TEMPORARY, SERVER_DOWN = "sent", "skipped", "permanent", "temporary", "server"
+# Why a skipped delivery was not sent, for staff who look at it.
+NO_ACCESS = "recipient may no longer see the subject"
 
 
 @dataclass
@@ -42,8 +49,11 @@ def _classify(exc: Exception) -> str:
         codes = [code for code, _text in exc.recipients.values()]
         return PERMANENT if codes and all(code >= 500 for code in codes) else TEMPORARY
     if isinstance(exc, smtplib.SMTPResponseException) and not isinstance(
-        exc, smtplib.SMTPConnectError | smtplib.SMTPHeloError | smtplib.SMTPAuthenticationError
-        | smtplib.SMTPSenderRefused
+        exc,
+        smtplib.SMTPConnectError
+        | smtplib.SMTPHeloError
+        | smtplib.SMTPAuthenticationError
+        | smtplib.SMTPSenderRefused,
     ):
         if exc.smtp_code == 421:
             return SERVER_DOWN
@@ -91,6 +101,13 @@ class _Session:
             logger.debug("closing the SMTP connection failed", exc_info=True)
 
 
+def _may_see(notification: Notification) -> bool:
+    """Whether the recipient may still see what the notification is about, asked now."""
+    if notification.subject_type_id is None:
+        return True
+    return Notification.objects.filter(visible_to(notification.recipient), pk=notification.pk).exists()
+
+
 def _deliver_one(pk: int, notification: Notification, session: _Session, report: SendReport) -> str:
     with transaction.atomic():
         now = timezone.now()
@@ -107,6 +124,10 @@ def _deliver_one(pk: int, notification: Notification, session: _Session, report:
             Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SKIPPED)
             report.skipped += 1
             return SKIPPED
+        if not _may_see(notification):
+            Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SKIPPED, last_error=NO_ACCESS)
+            report.skipped += 1
+            return SKIPPED
         try:
             session.send(notification_email(notification))
         except Exception as exc:
@@ -119,8 +140,9 @@ def _deliver_one(pk: int, notification: Notification, session: _Session, report:
             else:
                 report.retry[delay].append(pk)
             return outcome
-        Delivery.objects.filter(pk=pk).update(status=Delivery.Status.SENT, sent_at=timezone.now(),
-                                              attempts=attempts + 1)
+        Delivery.objects.filter(pk=pk).update(
+            status=Delivery.Status.SENT, sent_at=timezone.now(), attempts=attempts + 1
+        )
         report.sent += 1
         return SENT
 
@@ -131,9 +153,9 @@ def email_deliveries_send(*, ids: Sequence[int]) -> SendReport:
     # What the messages say is read once for the batch; each delivery is claimed on its own.
     notifications = {
         delivery.pk: delivery.notification
-        for delivery in Delivery.objects.filter(pk__in=ids, channel=Delivery.Channel.EMAIL,
-                                                status=Delivery.Status.PENDING)
-        .select_related("notification__recipient", "notification__actor")
+        for delivery in Delivery.objects.filter(
+            pk__in=ids, channel=Delivery.Channel.EMAIL, status=Delivery.Status.PENDING
+        ).select_related("notification__recipient", "notification__actor")
     }
     session = _Session()
     try:
@@ -142,7 +164,7 @@ def email_deliveries_send(*, ids: Sequence[int]) -> SendReport:
                 report.skipped += 1
                 continue
             if _deliver_one(pk, notifications[pk], session, report) == SERVER_DOWN:
-                rest = [other for other in ids[index + 1:] if other in notifications]
+                rest = [other for other in ids[index + 1 :] if other in notifications]
                 if rest:
                     # The server is away: the rest of the batch waits as long, without losing an attempt.
                     delay = conf.retry_delay(1)
@@ -164,8 +186,12 @@ def digest_send(*, user_id: int) -> SendReport:
         rows = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("notification__recipient", "notification__actor")
-            .filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING,
-                    next_attempt_at__lte=now, notification__recipient_id=user_id)
+            .filter(
+                channel=Delivery.Channel.DIGEST,
+                status=Delivery.Status.PENDING,
+                next_attempt_at__lte=now,
+                notification__recipient_id=user_id,
+            )
             .order_by("notification__created_at", "pk")
         )
         if not rows:
@@ -175,6 +201,20 @@ def digest_send(*, user_id: int) -> SendReport:
             Delivery.objects.filter(pk__in=[r.pk for r in rows]).update(status=Delivery.Status.SKIPPED)
             report.skipped = len(rows)
             return report
+        visible = set(
+            Notification.objects.filter(
+                visible_to(recipient), pk__in=[r.notification_id for r in rows]
+            ).values_list("pk", flat=True)
+        )
+        hidden = [r.pk for r in rows if r.notification_id not in visible]
+        if hidden:
+            Delivery.objects.filter(pk__in=hidden).update(
+                status=Delivery.Status.SKIPPED, last_error=NO_ACCESS
+            )
+            report.skipped = len(hidden)
+            rows = [r for r in rows if r.notification_id in visible]
+            if not rows:
+                return report
         session = _Session()
         try:
             session.send(digest_email(recipient, [row.notification for row in rows]))
@@ -182,8 +222,10 @@ def digest_send(*, user_id: int) -> SendReport:
             outcome = _classify(exc)
             if outcome == TEMPORARY and not isinstance(exc, OSError):
                 logger.exception("digest for person %s could not be rendered or sent", user_id)
-            delays = [_record_failure(row.pk, row.attempts, exc, permanent=outcome == PERMANENT, now=now)
-                      for row in rows]
+            delays = [
+                _record_failure(row.pk, row.attempts, exc, permanent=outcome == PERMANENT, now=now)
+                for row in rows
+            ]
             report.failed = delays.count(None)
             waiting = [delay for delay in delays if delay is not None]
             if waiting:
@@ -202,9 +244,12 @@ def digest_recipients_due(*, now: datetime | None = None) -> list[int]:
     """The people with digest entries waiting to be sent."""
     now = now or timezone.now()
     return list(
-        Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING,
-                                next_attempt_at__lte=now)
-        .values_list("notification__recipient_id", flat=True).distinct().order_by()
+        Delivery.objects.filter(
+            channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING, next_attempt_at__lte=now
+        )
+        .values_list("notification__recipient_id", flat=True)
+        .distinct()
+        .order_by()
     )
 
 
@@ -229,8 +274,12 @@ def deliveries_sweep(*, now: datetime | None = None) -> SweepResult:
     Delivery.objects.filter(pk__in=email_ids).update(next_attempt_at=now)
     digest_user_ids = list(
         Delivery.objects.filter(channel=Delivery.Channel.DIGEST, status=Delivery.Status.PENDING)
-        .filter(Q(attempts__gt=0, next_attempt_at__lte=cutoff)
-                | Q(next_attempt_at__lte=now - conf.get("DIGEST_MISSED_AFTER")))
-        .values_list("notification__recipient_id", flat=True).distinct().order_by()
+        .filter(
+            Q(attempts__gt=0, next_attempt_at__lte=cutoff)
+            | Q(next_attempt_at__lte=now - conf.get("DIGEST_MISSED_AFTER"))
+        )
+        .values_list("notification__recipient_id", flat=True)
+        .distinct()
+        .order_by()
     )
     return SweepResult(email_ids=email_ids, digest_user_ids=digest_user_ids)

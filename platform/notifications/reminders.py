@@ -15,7 +15,9 @@ A source is a callable `(now) -> Iterable[Reminder]` registered in AppConfig.rea
 The task runs several times a day (CELERY_BEAT_SCHEDULE); a source simply yields everything
 that deserves a reminder right now. Each (recipient, kind, subject) is notified at most once
 per local day — a unique constraint on ReminderSent holds this even when two runs overlap.
-The reminder is an ordinary notification of its kind, so preferences and digests apply.
+The reminder is an ordinary notification of its kind, so preferences and digests apply, and
+it reaches only someone who may still see its subject (notifications.subjects): a source need
+not check permissions, though leaving out who may not see the subject saves work.
 """
 
 import logging
@@ -69,9 +71,19 @@ def _send_once(reminder: Reminder, key: tuple, day) -> bool:
     recipient_id, kind, subject_type_id, subject_id = key
     try:
         with transaction.atomic():
-            ReminderSent.objects.create(recipient_id=recipient_id, kind=kind, subject_type_id=subject_type_id,
-                                        subject_id=subject_id, day=day)
-            notify(kind=kind, recipients=[reminder.recipient], subject=reminder.subject, data=reminder.data)
+            ReminderSent.objects.create(
+                recipient_id=recipient_id,
+                kind=kind,
+                subject_type_id=subject_type_id,
+                subject_id=subject_id,
+                day=day,
+            )
+            if not notify(
+                kind=kind, recipients=[reminder.recipient], subject=reminder.subject, data=reminder.data
+            ):
+                # They may not see the subject (any more): nothing was sent, so nothing is recorded.
+                transaction.set_rollback(True)
+                return False
     except IntegrityError:  # an overlapping run sent it a moment ago
         return False
     return True
@@ -92,9 +104,9 @@ def reminders_send(*, now: datetime | None = None) -> int:
             continue
         keyed = {_key(reminder): reminder for reminder in reminders}
         done = set(
-            ReminderSent.objects.filter(day=day, kind__in={key[1] for key in keyed},
-                                        recipient_id__in={key[0] for key in keyed})
-            .values_list("recipient_id", "kind", "subject_type_id", "subject_id")
+            ReminderSent.objects.filter(
+                day=day, kind__in={key[1] for key in keyed}, recipient_id__in={key[0] for key in keyed}
+            ).values_list("recipient_id", "kind", "subject_type_id", "subject_id")
         )
         for key, reminder in keyed.items():
             if key not in done and _send_once(reminder, key, day):

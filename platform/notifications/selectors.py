@@ -10,11 +10,12 @@ from accounts.models import User
 from .kinds import Preference, all_kinds
 from .models import Delivery, KindPreference, Notification
 from .rendering import Message, message_render
+from .subjects import visible_to
 
 
 def notifications_for_user(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
-    """The person's own notifications, newest first."""
-    qs = Notification.objects.filter(recipient=user).select_related("actor")
+    """The person's own notifications about what they may still see, newest first."""
+    qs = Notification.objects.filter(visible_to(user), recipient=user).select_related("actor")
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs
@@ -29,8 +30,8 @@ def notification_get_for_user(*, user: User, pk: int) -> Notification:
 
 
 def unread_count(*, user: User) -> int:
-    """How many of the person's notifications are unread."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """How many of the notifications the person is shown are unread."""
+    return notifications_for_user(user=user, unread_only=True).count()
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,12 @@ def preferences_for_user(*, user: User) -> list[PreferenceRow]:
     """Every registered kind with the person's choice (or the kind's default)."""
     chosen = dict(KindPreference.objects.filter(user=user).values_list("kind", "value"))
     return [
-        PreferenceRow(kind=kind.key, label=str(kind.label), value=chosen.get(kind.key, kind.default),
-                      default=Preference(kind.default))
+        PreferenceRow(
+            kind=kind.key,
+            label=str(kind.label),
+            value=chosen.get(kind.key, kind.default),
+            default=Preference(kind.default),
+        )
         for kind in all_kinds()
     ]
 

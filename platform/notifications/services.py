@@ -4,13 +4,18 @@ Contract of ``notify(*, kind, recipients, subject=None, actor=None, data=None)``
 
 - Call it inside the transaction that makes the change. It writes one Notification (the inbox
   entry) per recipient and, per the recipient's preference for the kind, one Delivery
-  (immediate email or daily digest) — with a constant number of queries however many
-  recipients there are. Nothing is sent if the transaction rolls back; after commit a Celery
+  (immediate email or daily digest) — in three queries however many recipients there are:
+  one reads who of them may see the subject and what they chose, one inserts the inbox rows,
+  one the deliveries. Nothing is sent if the transaction rolls back; after commit a Celery
   task sends the emails, and a periodic sweep sends whatever that task missed.
 - `kind` must be registered (notifications.kinds.register_kind), else LookupError.
-- `recipients`: users; duplicates and the actor are dropped, inactive accounts are skipped.
-- `subject`: the model instance it is about (stored as content type and id; notifications
-  never import domain models).
+- `recipients`: users; duplicates and the actor are dropped, inactive accounts are skipped,
+  and so is everyone who may not see `subject`.
+- `subject`: the saved model instance it is about (stored as content type and id;
+  notifications never import domain models). Its model must be registered with who may see
+  it (notifications.subjects.register_subject), else LookupError. Without a subject every
+  recipient is kept. Who may see the subject is asked again when the email or the digest is
+  sent and whenever the inbox shows it: someone who lost access in between gets nothing.
 - `data`: JSON values, rendered later in each reader's language, so plain values only, never
   a translated (lazy) string. Conventions: "title" (the name of the thing, e.g. a task's
   title), "body" (optional text), "url" (a path on this site, e.g. get_absolute_url()),
@@ -25,6 +30,7 @@ from functools import partial
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -36,6 +42,7 @@ from . import conf
 from .kinds import Kind, Preference, all_kinds, get_kind
 from .models import Delivery, KindPreference, Notification
 from .rendering import safe_relative_url
+from .subjects import get_subject, viewers_of, visible_to
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +73,10 @@ def notify(
 ) -> list[Notification]:
     """Write inbox rows and their deliveries in the caller's transaction; emails go out after commit."""
     registered = get_kind(kind)
+    if subject is not None:
+        get_subject(type(subject))
+        if subject.pk is None:
+            raise ValueError("notify(subject=...) must be saved: notifications point at it by its id")
     data = _check_data(dict(data or {}))
     people = {user.pk: user for user in recipients if user is not None and user.is_active}
     if actor is not None:
@@ -78,24 +89,41 @@ def notify(
         return _write(kind=registered, people=people, subject=subject, actor=actor, data=data)
 
 
-def _write(*, kind: Kind, people: dict[int, User], subject: models.Model | None, actor: User | None,
-           data: dict) -> list[Notification]:
+def _allowed(*, kind: Kind, people: dict[int, User], subject: models.Model | None) -> dict[int, str | None]:
+    """Of `people`, those still active who may see `subject`, with their preference for the kind."""
+    candidates = User.objects.filter(pk__in=list(people), is_active=True)
+    if subject is not None:
+        candidates = candidates.filter(pk__in=viewers_of(subject).values("pk"))
+    chosen = KindPreference.objects.filter(user=OuterRef("pk"), kind=kind.key).values("value")[:1]
+    return dict(candidates.annotate(chosen=Subquery(chosen)).values_list("pk", "chosen"))
+
+
+def _write(
+    *, kind: Kind, people: dict[int, User], subject: models.Model | None, actor: User | None, data: dict
+) -> list[Notification]:
     subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
-    chosen = dict(
-        KindPreference.objects.filter(kind=kind.key, user_id__in=list(people)).values_list("user_id", "value")
-    )
+    chosen = _allowed(kind=kind, people=people, subject=subject)
+    if not chosen:
+        return []
     created = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, kind=kind.key, actor=actor, subject_type=subject_type,
-                         subject_id=subject.pk if subject is not None else None, data=data)
-            for user in people.values()
+            Notification(
+                recipient=user,
+                kind=kind.key,
+                actor=actor,
+                subject_type=subject_type,
+                subject_id=subject.pk if subject is not None else None,
+                data=data,
+            )
+            for pk, user in people.items()
+            if pk in chosen
         ]
     )
     now = timezone.now()
     channels = {Preference.IMMEDIATE: Delivery.Channel.EMAIL, Preference.DIGEST: Delivery.Channel.DIGEST}
     deliveries = []
     for note in created:
-        channel = channels.get(chosen.get(note.recipient_id, kind.default))
+        channel = channels.get(chosen[note.recipient_id] or kind.default)
         if channel is not None:
             deliveries.append(Delivery(notification=note, channel=channel, next_attempt_at=now))
     if deliveries:
@@ -113,13 +141,15 @@ def email_deliveries_queue(*, ids: Sequence[int], countdown: float | None = None
 
     size = conf.get("BATCH_SIZE")
     for start in range(0, len(ids), size):
-        batch = list(ids[start:start + size])
+        batch = list(ids[start : start + size])
         try:
-            deliver.apply_async(args=[batch], countdown=countdown, retry=True,
-                                retry_policy=PUBLISH_RETRY_POLICY)
+            deliver.apply_async(
+                args=[batch], countdown=countdown, retry=True, retry_policy=PUBLISH_RETRY_POLICY
+            )
         except OperationalError:
-            logger.warning("broker unavailable: %d deliveries wait for the sweep", len(ids) - start,
-                           exc_info=True)
+            logger.warning(
+                "broker unavailable: %d deliveries wait for the sweep", len(ids) - start, exc_info=True
+            )
             return
 
 
@@ -129,8 +159,9 @@ def digest_queue(*, user_ids: Iterable[int], countdown: float | None = None) -> 
 
     for user_id in user_ids:
         try:
-            digest_send.apply_async(args=[user_id], countdown=countdown, retry=True,
-                                    retry_policy=PUBLISH_RETRY_POLICY)
+            digest_send.apply_async(
+                args=[user_id], countdown=countdown, retry=True, retry_policy=PUBLISH_RETRY_POLICY
+            )
         except OperationalError:
             logger.warning("broker unavailable: digests wait for the sweep", exc_info=True)
             return
@@ -149,8 +180,11 @@ def notification_mark_read(*, notification: Notification) -> Notification:
 
 @transaction.atomic
 def notifications_mark_all_read(*, user: User) -> int:
-    """Mark all of a person's notifications read; returns how many were unread."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    """Mark all the notifications a person is shown read; returns how many were unread."""
+    # What they may no longer see stays as it was, so the count agrees with the bell's.
+    return Notification.objects.filter(visible_to(user), recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -167,7 +201,9 @@ def preferences_update(*, user: User, values: dict[str, str]) -> None:
         raise ValidationError(errors)
     KindPreference.objects.bulk_create(
         [KindPreference(user=user, kind=key, value=value) for key, value in values.items()],
-        update_conflicts=True, unique_fields=["user", "kind"], update_fields=["value"],
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["value"],
     )
 
 

@@ -2,8 +2,10 @@ import pytest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from notifications import kinds
+from accounts.models import Organisation, User
+from notifications import kinds, subjects
 from notifications.kinds import Preference, register_kind
+from notifications.subjects import register_subject
 from tests.factories import UserFactory
 
 REPORT = pytest.StashKey[list]()
@@ -29,29 +31,45 @@ def test_kinds(monkeypatch):
     """Kinds as the domain apps register them, in a registry that is restored after the test."""
     monkeypatch.setattr(kinds, "_KINDS", dict(kinds._KINDS))
     return {
-        "assigned": register_kind("test_assigned", _("Aufgabe zugewiesen"),
-                                  title=_("{actor} hat Ihnen „{title}“ zugewiesen")),
+        "assigned": register_kind(
+            "test_assigned", _("Aufgabe zugewiesen"), title=_("{actor} hat Ihnen „{title}“ zugewiesen")
+        ),
         "comment": register_kind("test_comment", _("Kommentar zu einer Aufgabe")),
-        "digest": register_kind("test_digest", _("Projekt hat den Status gewechselt"),
-                                default=Preference.DIGEST),
+        "digest": register_kind(
+            "test_digest", _("Projekt hat den Status gewechselt"), default=Preference.DIGEST
+        ),
         "quiet": register_kind("test_quiet", _("Neues Mitglied"), default=Preference.OFF),
         # Says which language it was rendered in, independent of the message catalogue.
-        "language": register_kind("test_language", _("Sprachprobe"),
-                                  title=lambda n: f"[{get_language()}] {n.data['title']}",
-                                  body=lambda n: f"body in {get_language()}"),
+        "language": register_kind(
+            "test_language",
+            _("Sprachprobe"),
+            title=lambda n: f"[{get_language()}] {n.data['title']}",
+            body=lambda n: f"body in {get_language()}",
+        ),
     }
+
+
+@pytest.fixture(autouse=True)
+def test_subjects(monkeypatch):
+    """The domain apps' subjects, and organisations and people as subjects everyone may see
+    (for the tests of sending and showing); restored after the test."""
+    monkeypatch.setattr(subjects, "_SUBJECTS", dict(subjects._SUBJECTS))
+    for model in (Organisation, User):
+        register_subject(model, viewers=lambda subject: User.objects.all(), visible_ids=lambda user: None)
 
 
 @pytest.fixture
 def ben(db, organisation):
-    return UserFactory(email="ben.schmitz@example.org", first_name="Ben", last_name="Schmitz",
-                       organisation=organisation)
+    return UserFactory(
+        email="ben.schmitz@example.org", first_name="Ben", last_name="Schmitz", organisation=organisation
+    )
 
 
 @pytest.fixture
 def carla(db):
-    return UserFactory(email="carla.hoffmann@example.org", first_name="Carla", last_name="Hoffmann",
-                       language="en")
+    return UserFactory(
+        email="carla.hoffmann@example.org", first_name="Carla", last_name="Hoffmann", language="en"
+    )
 
 
 @pytest.fixture

@@ -18,8 +18,13 @@ def _people(count: int, prefix: str) -> list[User]:
 def test_notify_writes_inbox_rows_and_emails_after_commit(anna, ben, django_capture_on_commit_callbacks):
     organisation = Organisation.objects.get(name="3Win Maschinenbau")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        created = notify(kind="test_assigned", recipients=[ben], subject=organisation, actor=anna,
-                         data={"title": "Flyer drucken", "url": "/projects/1/"})
+        created = notify(
+            kind="test_assigned",
+            recipients=[ben],
+            subject=organisation,
+            actor=anna,
+            data={"title": "Flyer drucken", "url": "/projects/1/"},
+        )
         assert mail.outbox == []  # nothing leaves before the transaction commits
     assert len(callbacks) == 1
 
@@ -35,8 +40,11 @@ def test_notify_writes_inbox_rows_and_emails_after_commit(anna, ben, django_capt
 
 
 def test_rolled_back_transaction_sends_nothing(anna, ben, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError), \
-            transaction.atomic():
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         notify(kind="test_assigned", recipients=[ben], actor=anna, data={"title": "Verworfen"})
         raise RuntimeError("the change fails")
     assert callbacks == []
@@ -47,8 +55,9 @@ def test_rolled_back_transaction_sends_nothing(anna, ben, django_capture_on_comm
 def test_actor_duplicates_and_inactive_people_are_not_notified(anna, ben, django_capture_on_commit_callbacks):
     gone = UserFactory(email="left@example.org", is_active=False)
     with django_capture_on_commit_callbacks(execute=True):
-        created = notify(kind="test_comment", recipients=[ben, anna, ben, gone], actor=anna,
-                         data={"title": "Budget"})
+        created = notify(
+            kind="test_comment", recipients=[ben, anna, ben, gone], actor=anna, data={"title": "Budget"}
+        )
     assert [n.recipient for n in created] == [ben]
     assert [m.to for m in mail.outbox] == [["ben.schmitz@example.org"]]
 
@@ -74,7 +83,8 @@ def test_notify_costs_the_same_queries_for_1_and_200_recipients(anna, django_ass
     one, many = _people(1, "one"), _people(200, "many")
     notify(kind="test_comment", recipients=one, actor=anna, subject=anna, data={"title": "warm-up"})
 
-    with django_assert_num_queries(3) as single:  # preferences, notifications, deliveries
+    # who of them may see the subject, with their preferences; notifications; deliveries
+    with django_assert_num_queries(3) as single:
         notify(kind="test_comment", recipients=one, actor=anna, subject=anna, data={"title": "a"})
     with django_assert_num_queries(3) as crowd:
         created = notify(kind="test_comment", recipients=many, actor=anna, subject=anna, data={"title": "b"})

@@ -8,4 +8,9 @@ class WorkflowTestappConfig(AppConfig):
     label = "workflow_testapp"
 
     def ready(self) -> None:
+        from notifications.subjects import Superusers, UserField, register_subject
+
         from . import hooks  # noqa: F401
+        from .models import Ticket
+
+        register_subject(Ticket, UserField("roles__user") | Superusers())
