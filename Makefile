@@ -40,7 +40,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 messages: install
-	DJANGO_DEBUG=1 $(MANAGE) makemessages --locale en --no-location --ignore '.venv/*' --ignore 'var/*'
+	DJANGO_DEBUG=1 $(MANAGE) makemessages --locale en --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
 	DJANGO_DEBUG=1 $(MANAGE) compilemessages --locale en --ignore '.venv/*'
 
 lock: install
