@@ -31,6 +31,14 @@ def wait_for(
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
 
 
+def set_celery_conf(app, **values) -> None:
+    """Change Celery settings at run time under both names: with the Django namespace, celery 5.6
+    reads CELERY_<NAME> before <name>, so setting only `app.conf.<name>` does nothing there."""
+    for name, value in values.items():
+        setattr(app.conf, name, value)
+        setattr(app.conf, f"CELERY_{name.upper()}", value)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
