@@ -77,16 +77,19 @@ def test_worker_and_beat_ride_out_a_redis_outage_and_send_what_waited_soon_after
     before, during = _people(300, "vorher"), _people(100, "waehrend")
     env = worker_env(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(slow_smtp.port), REDIS_URL=private_redis.url)
     with celery_on_broker(private_redis.url) as app:
-        # Four pool processes for three batches: the worker has tasks running and unacknowledged
-        # while it also waits for more, which is when celery 5.7 / kombu 5.7 lost the worker.
-        worker = WorkerProcess(name="outage", concurrency=4, env=env, log_path=tmp_path / "worker.log")
+        # As deployed (gossip, mingle), with four pool processes for three batches: the worker has
+        # tasks running and unacknowledged while it also waits for more, which is when celery 5.7
+        # with kombu 5.7 lost the worker.
+        worker = WorkerProcess(
+            name="outage", concurrency=4, env=env, log_path=tmp_path / "worker.log", options=()
+        )
         worker.start()
         beat = _Beat(env, tmp_path / "beat.log")
         try:
             pid = worker.process.pid
             with transaction.atomic():
                 sent_first = notify(kind="test_comment", recipients=before, data={"title": "Vorher"})
-            wait_for(lambda: len(slow_smtp.messages) >= 20, timeout=60, message="the deliveries under way")
+            wait_for(lambda: len(slow_smtp.messages) >= 10, timeout=60, message="the deliveries under way")
             assert beat.process.poll() is None, beat.log_path.read_text()[-3000:]
 
             private_redis.stop()
