@@ -30,11 +30,16 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Worker and beat ride out a broker outage themselves (tests/notifications/test_outage.py); the loop
+# is only a second line: whatever else ends them with an error, they are started again. Ctrl-C stops.
+RESTART_LOOP = trap 'exit 130' INT TERM; while :; do
+RESTARTED = && break; echo "[make] $@ exited with $$?, starting it again in 5 s"; sleep 5; done
+
 worker: install
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/celery -A config worker --loglevel=INFO
+	@$(RESTART_LOOP) DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/celery -A config worker --loglevel=INFO $(RESTARTED)
 
 beat: install
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/celery -A config beat --loglevel=INFO
+	@$(RESTART_LOOP) DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/celery -A config beat --loglevel=INFO $(RESTARTED)
 
 lint: install
 	$(VENV)/bin/ruff check .

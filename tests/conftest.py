@@ -34,11 +34,12 @@ def smtp_server():
 def purged_broker():
     """Tasks go to the real broker, whose default queue starts empty for this test."""
     from config.celery import app
+    from tests.support import set_celery_conf
 
-    app.conf.task_always_eager = False
+    set_celery_conf(app, task_always_eager=False)
     app.control.purge()
     yield app
-    app.conf.task_always_eager = True
+    set_celery_conf(app, task_always_eager=True)
 
 
 @pytest.fixture

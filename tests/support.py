@@ -31,6 +31,14 @@ def wait_for(
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
 
 
+def set_celery_conf(app, **values) -> None:
+    """Change Celery settings at run time under both names: with the Django namespace, celery 5.6
+    reads CELERY_<NAME> before <name>, so setting only `app.conf.<name>` does nothing there."""
+    for name, value in values.items():
+        setattr(app.conf, name, value)
+        setattr(app.conf, f"CELERY_{name.upper()}", value)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -100,7 +108,9 @@ def worker_env(**extra: str) -> dict[str, str]:
 
 
 class WorkerProcess:
-    """`celery worker` in its own process, against the test database and the real broker."""
+    """`celery worker` in its own process, against the test database and the real broker.
+
+    `options=()` runs it as `make worker` and docker-compose do, with gossip and mingle."""
 
     def __init__(
         self,
@@ -109,8 +119,10 @@ class WorkerProcess:
         concurrency: int = 1,
         env: dict[str, str] | None = None,
         log_path: Path | None = None,
+        options: tuple[str, ...] = ("--without-gossip", "--without-mingle"),
     ):
         self.name = name
+        self.options = options
         self.concurrency = concurrency
         self.env = env or worker_env()
         self.log_path = log_path or Path(os.environ.get("TMPDIR", "/tmp")) / f"worker-{name}.log"
@@ -132,8 +144,7 @@ class WorkerProcess:
                 f"--hostname={self.name}@%h",
                 f"--concurrency={self.concurrency}",
                 "--pool=prefork",
-                "--without-gossip",
-                "--without-mingle",
+                *self.options,
             ],
             cwd=ROOT,
             env=self.env,

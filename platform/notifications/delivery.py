@@ -260,10 +260,15 @@ class SweepResult:
 
 
 @transaction.atomic
-def deliveries_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Find deliveries that stayed pending past their time (lost task, broker down) to queue them again."""
+def deliveries_sweep(*, now: datetime | None = None, due_before: datetime | None = None) -> SweepResult:
+    """Find deliveries that stayed pending past their time (lost task, broker down) to queue them again.
+
+    Marks the email deliveries found due from `now` on. `due_before` replaces the usual SWEEP_AFTER
+    cutoff: when the broker comes back, whatever was due before that moment may have lost its task.
+    Queuing a delivery twice never sends it twice: sending claims the row and marks it sent.
+    """
     now = now or timezone.now()
-    cutoff = now - conf.get("SWEEP_AFTER")
+    cutoff = due_before if due_before is not None else now - conf.get("SWEEP_AFTER")
     email_ids = list(
         Delivery.objects.select_for_update(skip_locked=True)
         .filter(channel=Delivery.Channel.EMAIL, status=Delivery.Status.PENDING, next_attempt_at__lte=cutoff)

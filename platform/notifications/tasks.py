@@ -1,8 +1,11 @@
 """Celery tasks: thin wrappers that call the services and queue what they say to retry.
 
 Beat runs `sweep` every minute, `digests_send` daily and `reminders_send` several times a day
-(CELERY_BEAT_SCHEDULE in config/settings.py).
+(CELERY_BEAT_SCHEDULE in config/settings.py); every worker also queues a `sweep` each time it
+connects to the broker (config/celery.py), so what waited out a broker outage goes at once.
 """
+
+from datetime import datetime
 
 from celery import shared_task
 
@@ -36,9 +39,14 @@ def digests_send() -> int:
 
 
 @shared_task(name="notifications.sweep", acks_late=True)
-def sweep() -> int:
-    """Queue again what stayed pending too long (a lost task, the broker down, a killed worker)."""
-    found = delivery.deliveries_sweep()
+def sweep(due_before: str | None = None) -> int:
+    """Queue again what stayed pending too long (a lost task, the broker down, a killed worker).
+
+    `due_before` (ISO time): queue what was due before then, however recent: a worker passes the
+    moment it (re)connected to the broker, since tasks published before may be gone.
+    """
+    cutoff = datetime.fromisoformat(due_before) if due_before else None
+    found = delivery.deliveries_sweep(due_before=cutoff)
     services.email_deliveries_queue(ids=found.email_ids)
     services.digest_queue(user_ids=found.digest_user_ids)
     return len(found.email_ids) + len(found.digest_user_ids)

@@ -12,7 +12,7 @@ import redis
 from aiosmtpd.controller import Controller
 from kombu import pools as kombu_pools
 
-from tests.support import SmtpServer, _Collector, free_port, wait_for
+from tests.support import SmtpServer, _Collector, free_port, set_celery_conf, wait_for
 
 
 class _ScriptedCollector(_Collector):
@@ -100,14 +100,12 @@ def celery_on_broker(url: str) -> Iterator[object]:
     from config.celery import app
 
     previous = app.conf.broker_url
-    app.conf.broker_url = url
-    app.conf.task_always_eager = False
+    set_celery_conf(app, broker_url=url, task_always_eager=False)
     _reset_pools(app)
     try:
         yield app
     finally:
-        app.conf.broker_url = previous
-        app.conf.task_always_eager = True
+        set_celery_conf(app, broker_url=previous, task_always_eager=True)
         _reset_pools(app)
 
 
