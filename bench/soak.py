@@ -16,7 +16,8 @@ and writes bench/results/soak-<timestamp>.json and bench/results/soak.json. Exit
 
 Knobs: SOAK_SECONDS (300), SOAK_USERS (50), SOAK_SCALE (0.25, the seed_load scale),
 SOAK_REDIS_DOWN_SECONDS (30), SOAK_CELERY_WORKERS (2 worker nodes), SOAK_DRAIN_SECONDS (420),
-SOAK_SPAWN_RATE (1 new member a second: signing in hashes a password), SOAK_WAIT_MIN/SOAK_WAIT_MAX (1/5 s between a member's actions),
+SOAK_SPAWN_RATE (1 new member a second: signing in hashes a password), SOAK_WAIT_MIN and
+SOAK_WAIT_MAX (1 and 5 s between a member's actions),
 SOAK_DB_NAME (<DATABASE_URL's name>_soak), SOAK_KEEP_LOGS=1 keeps the processes' logs.
 """
 
