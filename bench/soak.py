@@ -605,7 +605,8 @@ def main() -> int:
         found = collect(run, records, sink)
         received = sink.snapshot()
         ev = faults.events
-        phases = []
+        # Signing in hashes each member's password twice (form and token): the ramp-up is its own window.
+        phases = [{"name": "ramp-up", "start": t0, "end": t0 + USERS / SPAWN_RATE}]
         if "worker_killed" in ev:
             back = (
                 monitor.first_normal_after(ev["worker_killed"] + 0.5, CELERY_WORKERS)

@@ -33,7 +33,7 @@ def is_error(record: dict) -> bool:
 
 
 def phase_of(t: float, phases: list[dict]) -> str:
-    """The name of the fault window `t` falls in ("steady" outside all of them)."""
+    """The name of the first window `t` falls in ("steady" outside all of them)."""
     for phase in phases:
         if phase["start"] <= t < phase["end"]:
             return phase["name"]
@@ -58,11 +58,14 @@ def summarise(records: list[dict], phases: list[dict] | None = None) -> dict:
             "p99_ms": _round(percentile(ordered, 0.99)),
         }
     windows: dict[str, Counter] = defaultdict(Counter)
+    latencies: dict[str, list[float]] = defaultdict(list)
     for record in records:
-        window = windows[phase_of(record["t"], phases)]
-        window["requests"] += 1
-        window[status_label(record["status"])] += 1
-        window["errors"] += is_error(record)
+        # By the time the answer came: a request queued behind others is answered in a later window.
+        name = phase_of(record["t"] + record["ms"] / 1000, phases)
+        windows[name]["requests"] += 1
+        windows[name][status_label(record["status"])] += 1
+        windows[name]["errors"] += is_error(record)
+        latencies[name].append(record["ms"])
     errors = sum(1 for r in records if is_error(r))
     return {
         "requests": len(records),
@@ -72,7 +75,11 @@ def summarise(records: list[dict], phases: list[dict] | None = None) -> dict:
         "actions": actions,
         # In the order things happened: steady first, then each fault window as it came.
         "by_window": {
-            name: dict(sorted(windows[name].items()))
+            name: {
+                **dict(sorted(windows[name].items())),
+                "p50_ms": _round(percentile(sorted(latencies[name]), 0.50)),
+                "p95_ms": _round(percentile(sorted(latencies[name]), 0.95)),
+            }
             for name in ["steady", *(p["name"] for p in phases)]
             if name in windows
         },
@@ -222,8 +229,11 @@ def table(report: dict) -> str:
         + " ".join(f"{k}:{v}" for k, v in load["statuses"].items())
     )
     for name, counts in load["by_window"].items():
-        rest = " ".join(f"{k}:{v}" for k, v in counts.items() if k not in {"requests", "errors"})
-        lines.append(f"  {name:<24} {counts['requests']:>8} {counts['errors']:>6}  {rest}")
+        rest = " ".join(f"{k}:{v}" for k, v in counts.items() if k[0].isdigit() or k == "no answer")
+        lines.append(
+            f"  {name:<24} {counts['requests']:>8} {counts['errors']:>6} {_fmt(counts['p50_ms'])} "
+            f"{_fmt(counts['p95_ms'])} {'':>8}  {rest}"
+        )
     lines.append("")
     for kind, result in report["writes"].items():
         lines.append(
