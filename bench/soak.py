@@ -17,7 +17,7 @@ and writes bench/results/soak-<timestamp>.json and bench/results/soak.json. Exit
 Knobs: SOAK_SECONDS (300), SOAK_USERS (50), SOAK_SCALE (0.25, the seed_load scale),
 SOAK_REDIS_DOWN_SECONDS (30), SOAK_CELERY_WORKERS (2 worker nodes), SOAK_DRAIN_SECONDS (420),
 SOAK_SPAWN_RATE (1 new member a second: signing in hashes a password), SOAK_WAIT_MIN and
-SOAK_WAIT_MAX (1 and 5 s between a member's actions),
+SOAK_WAIT_MAX (2 and 10 s between a member's actions),
 SOAK_DB_NAME (<DATABASE_URL's name>_soak), SOAK_KEEP_LOGS=1 keeps the processes' logs.
 """
 
@@ -605,7 +605,7 @@ def main() -> int:
         found = collect(run, records, sink)
         received = sink.snapshot()
         ev = faults.events
-        # Signing in hashes each member's password twice (form and token): the ramp-up is its own window.
+        # Signing in hashes each member's password (form, later the API token): the ramp-up is its own window.
         phases = [{"name": "ramp-up", "start": t0, "end": t0 + USERS / SPAWN_RATE}]
         if "worker_killed" in ev:
             back = (

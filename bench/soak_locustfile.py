@@ -28,6 +28,7 @@ TASK_LINK = re.compile(r'href="/tasks/(\d+)/"')
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 STATUSES = ["open", "in_progress", "done"]
 TIMEOUT = 30
+LOGIN = "/accounts/login/"
 
 # What a member does, and how often (relative weights); chairs take workflow steps more often.
 MEMBER_ACTIONS = {
@@ -55,7 +56,7 @@ def _close_log(environment, **_kwargs):
 
 
 class Member(HttpUser):
-    wait_time = between(float(os.environ.get("SOAK_WAIT_MIN", 1)), float(os.environ.get("SOAK_WAIT_MAX", 5)))
+    wait_time = between(float(os.environ.get("SOAK_WAIT_MIN", 2)), float(os.environ.get("SOAK_WAIT_MAX", 10)))
 
     def on_start(self):
         index = next(_next_person) % len(PEOPLE)
@@ -63,6 +64,7 @@ class Member(HttpUser):
         self.index = index
         self.sequence = 0
         self.token = None
+        self.signed_in = False
         # A script using the API holds a token and no session cookie (with one, DRF would want CSRF).
         self.api = HttpSession(base_url=self.host, request_event=self.environment.events.request, user=self)
         self.seen: dict[int, list[int]] = {}  # project → task ids seen on its board
@@ -72,6 +74,9 @@ class Member(HttpUser):
         actions = CHAIR_ACTIONS if self.person["chair"] else MEMBER_ACTIONS
         self.actions, self.weights = list(actions), list(actions.values())
         self.sign_in()
+
+    def on_stop(self):
+        self.api.close()
 
     # Plumbing ----------------------------------------------------------------------------
 
@@ -105,6 +110,8 @@ class Member(HttpUser):
             elapsed = (time.perf_counter() - started) * 1000
             status = response.status_code or 0
             acknowledged = bool(status and ack is not None and ack(response))
+            if not api and (status == 286 or LOGIN in response.headers.get("Location", "")):
+                self.signed_in = False  # the session is gone: the person signs in again
             if status == 0 or status >= 500:
                 response.failure(f"HTTP {status}")
             else:
@@ -129,7 +136,7 @@ class Member(HttpUser):
         page, _ = self.call("sign in (form)", "GET", "/accounts/login/")
         match = CSRF_FIELD.search(page.text or "")
         if match:
-            self.call(
+            _, ok = self.call(
                 "sign in (form)",
                 "POST",
                 "/accounts/login/",
@@ -138,9 +145,9 @@ class Member(HttpUser):
                     "username": self.person["email"],
                     "password": SETUP["password"],
                 },
-                ack=lambda r: r.status_code == 302,
+                ack=lambda r: r.status_code == 302 and LOGIN not in r.headers.get("Location", ""),
             )
-        self.get_token()
+            self.signed_in = ok
 
     def get_token(self):
         response, ok = self.call(
@@ -166,6 +173,8 @@ class Member(HttpUser):
 
     @task
     def act(self):
+        if not self.signed_in:
+            return self.sign_in()  # the first try failed (a timeout under load), or the session ended
         getattr(self, "do_" + random.choices(self.actions, self.weights)[0])()
 
     def do_bell(self):
@@ -206,7 +215,10 @@ class Member(HttpUser):
                 "due_date": "",
                 "priority": "2",
             },
-            ack=lambda r: r.status_code == 302,
+            ack=lambda r: (
+                r.status_code == 302
+                and r.headers.get("Location", "").endswith(f"/projects/{project['id']}/board/")
+            ),
             write={"kind": "task", "marker": marker},
         )
 
@@ -267,7 +279,7 @@ class Member(HttpUser):
             "POST",
             f"/tasks/{pk}/",
             data={"action": "comment", "body": f"{marker} Kommentar von der Aufgabenseite"},
-            ack=lambda r: r.status_code == 302,
+            ack=lambda r: r.status_code == 302 and r.headers.get("Location", "").endswith(f"/tasks/{pk}/"),
             write={"kind": "comment", "marker": marker},
         )
 
