@@ -622,6 +622,9 @@ def main() -> int:
                     "end": ev["redis_started"] + 30,
                 }
             )
+        # A window ends where the next one begins, so each request is counted once, in the latest.
+        for current, following in zip(phases, phases[1:], strict=False):
+            current["end"] = min(current["end"], following["start"])
         exits = [e for m in managed for e in m.exits]
         report = {
             "load": summarise(records, phases),
