@@ -671,6 +671,9 @@ def main() -> int:
             "sink_messages_without_id": sink.without_id,
             "worker_samples": monitor.samples,
             "fault_times": {k: round(v - t0, 1) for k, v in ev.items()},
+            "windows": [
+                {**w, "start": round(w["start"] - t0, 1), "end": round(w["end"] - t0, 1)} for w in phases
+            ],
             **report,
         }
         RESULTS.mkdir(parents=True, exist_ok=True)

@@ -60,8 +60,10 @@ def summarise(records: list[dict], phases: list[dict] | None = None) -> dict:
     windows: dict[str, Counter] = defaultdict(Counter)
     latencies: dict[str, list[float]] = defaultdict(list)
     for record in records:
-        # By the time the answer came: a request queued behind others is answered in a later window.
-        name = phase_of(record["t"] + record["ms"] / 1000, phases)
+        # By the time the answer came (a request queued behind others is answered in a later window);
+        # one that got no answer by the time it was sent (its time-out says nothing about that window).
+        when = record["t"] if record["status"] == 0 else record["t"] + record["ms"] / 1000
+        name = phase_of(when, phases)
         windows[name]["requests"] += 1
         windows[name][status_label(record["status"])] += 1
         windows[name]["errors"] += is_error(record)

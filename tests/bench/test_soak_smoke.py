@@ -64,6 +64,17 @@ def test_requests_are_counted_in_the_fault_window_their_answer_came_in():
     assert windows["steady"]["errors"] == 0
 
 
+def test_a_request_that_got_no_answer_counts_in_the_window_it_was_sent_in():
+    timed_out = request(t=5.0, ms=30000.0, status=0)
+    phases = [{"name": "worker killed", "start": 20.0, "end": 40.0}]
+
+    windows = report.summarise([timed_out], phases)["by_window"]
+
+    assert windows == {
+        "steady": {"errors": 1, "no answer": 1, "requests": 1, "p50_ms": 30000.0, "p95_ms": 30000.0}
+    }
+
+
 def test_an_acknowledged_write_missing_from_the_database_is_lost():
     records = [
         request("create task (API)", 201, ack=True, kind="task", marker="soak-0000abcd-u01-0001"),
