@@ -30,14 +30,25 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
-from collections import Counter
 from pathlib import Path
 
-from soak_report import MARKER, summarise, table, verdict, verify_deliveries, verify_moves, verify_writes
+from soak_db import (
+    ROOT,
+    VAR_DIR,
+    SoakError,
+    collect,
+    collect_static,
+    drain,
+    manage,
+    pick_people,
+    setup_django,
+    soak_database,
+)
+from soak_faults import Faults, Monitor, fault_report
+from soak_report import summarise, table, verdict, verify_deliveries, verify_moves, verify_writes
 from soak_stack import (
     Managed,
     Redis,
@@ -50,11 +61,7 @@ from soak_stack import (
     wait_for,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-# Kept between runs: collecting and compressing the static files takes minutes on a busy machine.
-VAR_DIR = ROOT / "var" / "soak"
-PASSWORD = "aachen2015"  # seed_load's password for every load person
 
 
 def knob(name: str, default: float) -> float:
@@ -73,216 +80,6 @@ CELERY_WORKERS = int(knob("SOAK_CELERY_WORKERS", 2))
 DRAIN = knob("SOAK_DRAIN_SECONDS", 420)
 SPAWN_RATE = knob("SOAK_SPAWN_RATE", 1)
 KEEP_LOGS = os.environ.get("SOAK_KEEP_LOGS", "") in {"1", "true", "yes"}
-
-
-class SoakError(Exception):
-    pass
-
-
-def soak_database(server_url: str) -> str:
-    """(Re)create the soak's own database on the server of `server_url`; returns its URL."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urllib.parse.urlsplit(server_url)
-    if not parts.scheme.startswith("postgres"):
-        raise SoakError("the soak run needs PostgreSQL: DATABASE_URL must be a postgres:// URL")
-    name = os.environ.get("SOAK_DB_NAME") or f"{parts.path.lstrip('/') or 'aachen'}_soak"
-    with psycopg.connect(urllib.parse.urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    log(f"created PostgreSQL database {name}")
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def manage(env: dict, *args: str) -> str:
-    started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
-    )
-    if result.returncode != 0:
-        raise SoakError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    log(f"manage.py {' '.join(args)}: {time.perf_counter() - started:.1f} s")
-    return result.stdout
-
-
-def collect_static(env: dict) -> None:
-    """collectstatic for production mode, unless the files collected last time are still current."""
-    manifest = VAR_DIR / "static" / "staticfiles.json"
-    sources = [ROOT / "requirements.lock", *(p for p in (ROOT / "static").rglob("*") if p.is_file())]
-    if manifest.exists() and all(p.stat().st_mtime < manifest.stat().st_mtime for p in sources):
-        log("static files collected by an earlier run are current")
-        return
-    manage(env, "collectstatic", "--noinput")
-
-
-def setup_django(env: dict) -> None:
-    os.environ.update(env)
-    # bench/ comes first on sys.path, and bench/notifications.py would shadow the app of that name.
-    here = Path(__file__).resolve().parent
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
-    for path in (str(ROOT), str(ROOT / "platform")):
-        if path not in sys.path:
-            sys.path.insert(0, path)
-    import django
-
-    django.setup()
-
-
-def pick_people(run: str, count: int) -> dict:
-    """The members to play: every working group's chair first, then the members of most groups."""
-    import random
-
-    from django.db.models import Count, Q
-
-    from accounts.models import User
-    from portal.load import EMAIL_DOMAIN
-    from projects.models import Project
-    from workflows.models import WorkflowDefinition
-    from workgroups.models import Body, Membership, Role
-
-    rng = random.Random(run)
-    active_wg = Q(memberships__left_at__isnull=True, memberships__body__kind=Body.Kind.WORKING_GROUP)
-    chairs = list(
-        User.objects.filter(
-            email__endswith=f"@{EMAIL_DOMAIN}",
-            memberships__role=Role.CHAIR,
-            memberships__left_at__isnull=True,
-            memberships__body__kind=Body.Kind.WORKING_GROUP,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-    others = list(
-        User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}")
-        .exclude(pk__in=[u.pk for u in chairs])
-        .annotate(wg_count=Count("memberships", filter=active_wg))
-        .filter(wg_count__gte=1)
-        .order_by("-wg_count", "pk")
-    )
-    chosen = (chairs + others)[:count]
-    if len(chosen) < count:
-        raise SoakError(f"only {len(chosen)} load people are in a working group; raise SOAK_SCALE")
-    members: dict[int, list[int]] = {}
-    for body_id, user_id in Membership.objects.filter(
-        left_at__isnull=True, body__kind=Body.Kind.WORKING_GROUP
-    ).values_list("body_id", "user_id"):
-        members.setdefault(body_id, []).append(user_id)
-    projects: dict[int, list[int]] = {}
-    for pk, body_id in Project.objects.filter(archived_at__isnull=True).values_list("pk", "workgroup_id"):
-        projects.setdefault(body_id, []).append(pk)
-    chair_ids = {u.pk for u in chairs}
-    people = []
-    for index, user in enumerate(chosen):
-        groups = list(
-            Membership.objects.filter(
-                user=user, left_at__isnull=True, body__kind=Body.Kind.WORKING_GROUP
-            ).values_list("body_id", flat=True)
-        )
-        own = [(pk, body) for body in groups for pk in projects.get(body, [])]
-        picked = rng.sample(own, min(6, len(own)))
-        people.append(
-            {
-                "email": user.email,
-                "chair": user.pk in chair_ids,
-                # A 10.x address each, as a reverse proxy's X-Forwarded-For says (throttles count per client).
-                "ip": f"10.{index // 250}.{index % 250}.{rng.randint(1, 250)}",
-                "projects": [
-                    {"id": pk, "members": rng.sample(members[body], min(30, len(members[body])))}
-                    for pk, body in picked
-                ],
-            }
-        )
-    terminal = set()
-    for version in WorkflowDefinition.objects.all():
-        terminal |= {name for name, state in version.definition.states.items() if state.terminal}
-    return {"run": run, "password": PASSWORD, "terminal_states": sorted(terminal), "people": people}
-
-
-class Monitor:
-    """Samples once a second: is Redis up, and how many Celery workers answer a ping."""
-
-    def __init__(self, redis: Redis):
-        self.redis = redis
-        self.samples: list[dict] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="monitor", daemon=True)
-
-    def workers_answering(self) -> int | None:
-        from celery import current_app
-
-        if not self.redis.answers():
-            return None
-        try:
-            with current_app.connection_for_write() as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
-                return len(current_app.control.inspect(timeout=1.0, connection=conn).ping() or {})
-        except Exception:
-            return None
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            started = time.time()
-            self.samples.append(
-                {"t": started, "redis": self.redis.answers(), "workers": self.workers_answering()}
-            )
-            self._stop.wait(max(0.0, 1.0 - (time.time() - started)))
-
-    def first_normal_after(self, t: float, expected: int) -> float | None:
-        for sample in self.samples:
-            if sample["t"] >= t and sample["workers"] == expected:
-                return sample["t"]
-        return None
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-
-class Faults:
-    """The fault timeline: one worker SIGKILLed a third of the way in, Redis down from half-way."""
-
-    def __init__(self, *, workers: list[Managed], redis: Redis, supervisor: Supervisor, seconds: float):
-        self.workers, self.redis, self.supervisor = workers, redis, supervisor
-        self.kill_at = seconds / 3
-        self.redis_at = seconds / 2
-        self.events: dict[str, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="faults", daemon=True)
-
-    def start(self, t0: float) -> None:
-        self.t0 = t0
-        self._thread.start()
-
-    def _sleep_until(self, offset: float) -> bool:
-        return not self._stop.wait(max(0.0, self.t0 + offset - time.time()))
-
-    def _run(self) -> None:
-        if not self._sleep_until(self.kill_at):
-            return
-        victim = self.workers[0]
-        log(f"fault: SIGKILL to Celery worker {victim.name} (pid {victim.process.pid}) and its pool")
-        self.events["worker_killed"] = time.time()
-        victim.signal_group(signal.SIGKILL)
-        if not self._sleep_until(self.redis_at):
-            return
-        log(f"fault: Redis stopped for {REDIS_DOWN:g} s")
-        self.events["redis_stopped"] = time.time()
-        self.redis.stop()
-        self._stop.wait(REDIS_DOWN)
-        self.redis.start()
-        self.events["redis_started"] = time.time()
-        log("fault: Redis is back")
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=REDIS_DOWN + 30)
-        if not self.redis.answers():
-            self.redis.start()
 
 
 def start_gunicorn(env: dict, port: int, workers: int, workdir: Path) -> Managed:
@@ -358,127 +155,6 @@ def run_locust(env: dict, port: int, people_file: Path, request_log: Path, workd
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait(timeout=5)
-
-
-def drain(sink: Sink) -> dict:
-    """Wait, at most DRAIN seconds, until no email delivery is pending and the sink has them all."""
-    from django.db import connections
-
-    from notifications.models import Delivery
-
-    started = time.time()
-    pending = -1
-    while time.time() - started < DRAIN:
-        emails = Delivery.objects.filter(channel=Delivery.Channel.EMAIL)
-        pending = emails.filter(status=Delivery.Status.PENDING).count()
-        sent = set(emails.filter(status=Delivery.Status.SENT).values_list("notification_id", flat=True))
-        if pending == 0 and sent <= set(sink.snapshot()):
-            break
-        time.sleep(3)
-    time.sleep(3)  # a duplicate still on its way arrives now
-    connections.close_all()
-    return {"seconds": round(time.time() - started, 1), "pending_at_end": pending, "bound_seconds": DRAIN}
-
-
-def collect(run: str, records: list[dict], sink: Sink) -> dict:
-    """What the database holds for the checks."""
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
-    from notifications.models import Delivery, Notification
-    from projects.models import Comment, Task
-    from workflows.models import TransitionRecord
-
-    prefix = f"soak-{run}-"
-
-    def markers(values) -> Counter:
-        found = Counter()
-        for text in values:
-            found.update(set(MARKER.findall(text or "")))
-        return found
-
-    stored = {
-        "task": markers(Task.objects.filter(title__contains=prefix).values_list("title", flat=True)),
-        "comment": markers(Comment.objects.filter(body__contains=prefix).values_list("body", flat=True)),
-        "transition": markers(
-            TransitionRecord.objects.filter(comment__contains=prefix).values_list("comment", flat=True)
-        ),
-    }
-    moved = {r["task"] for r in records if r.get("kind") == "move"}
-    tasks = {
-        pk: (status, description)
-        for pk, status, description in Task.objects.filter(pk__in=moved).values_list(
-            "pk", "status", "description"
-        )
-    }
-    deliveries = dict(
-        Delivery.objects.filter(channel=Delivery.Channel.EMAIL).values_list("notification_id", "status")
-    )
-    caused = list(
-        Notification.objects.annotate(text=Cast("data", TextField()))
-        .filter(text__contains=prefix)
-        .values_list("pk", flat=True)
-    )
-    return {
-        "stored": stored,
-        "tasks": tasks,
-        "deliveries": deliveries,
-        "caused": caused,
-        "notifications": Notification.objects.count(),
-    }
-
-
-def fault_report(faults: Faults, monitor: Monitor, supervisor: Supervisor, expected: int) -> list[dict]:
-    result = []
-    killed = faults.events.get("worker_killed")
-    if killed:
-        restarted = next(
-            (
-                e["restarted_at"]
-                for e in supervisor.events
-                if e["exited_at"] >= killed and "restarted_at" in e
-            ),
-            None,
-        )
-        normal = monitor.first_normal_after(restarted or killed, expected)
-        result.append(
-            {
-                "name": "worker SIGKILL",
-                "at": killed,
-                "restarted_after_seconds": round(restarted - killed, 1) if restarted else None,
-                "workers_normal_after_seconds": round(normal - killed, 1) if normal else None,
-                "summary": (f"restarted after {restarted - killed:.1f} s" if restarted else "not restarted")
-                + (
-                    f", {expected} workers answer after {normal - killed:.1f} s"
-                    if normal
-                    else ", workers not back"
-                ),
-            }
-        )
-    stopped, started = faults.events.get("redis_stopped"), faults.events.get("redis_started")
-    if stopped and started:
-        normal = monitor.first_normal_after(started, expected)
-        exits = [e for e in supervisor.events if stopped <= e["exited_at"] <= started + 60]
-        known_bug = [e for e in exits if any("hostname" in line for line in e["log"])]
-        result.append(
-            {
-                "name": "Redis down",
-                "at": stopped,
-                "down_seconds": round(started - stopped, 1),
-                "workers_normal_after_redis_back_seconds": round(normal - started, 1) if normal else None,
-                "process_exits": exits,
-                "worker_exit_nonetype_hostname": bool(known_bug),
-                "summary": f"down {started - stopped:.1f} s; "
-                + (
-                    f"{expected} workers answer {normal - started:.1f} s after it is back"
-                    if normal
-                    else "workers not back"
-                )
-                + f"; {len(exits)} process exits"
-                + (" (worker exit 'NoneType' object has no attribute 'hostname': yes)" if known_bug else ""),
-            }
-        )
-    return result
 
 
 def main() -> int:
@@ -585,7 +261,9 @@ def main() -> int:
         monitor.start()
 
         request_log = workdir / "requests.jsonl"
-        faults = Faults(workers=workers, redis=redis, supervisor=supervisor, seconds=SECONDS)
+        faults = Faults(
+            workers=workers, redis=redis, supervisor=supervisor, seconds=SECONDS, redis_down=REDIS_DOWN
+        )
         log(
             f"{USERS} members for {SECONDS:g} s (locust); worker kill at {faults.kill_at:.0f} s, "
             f"Redis down at {faults.redis_at:.0f} s for {REDIS_DOWN:g} s"
@@ -596,7 +274,7 @@ def main() -> int:
         faults.stop()
         load_seconds = time.time() - t0
         log(f"load finished after {load_seconds:.0f} s (locust exit {locust_code}); waiting for the outbox")
-        drained = drain(sink)
+        drained = drain(sink, bound=DRAIN)
         at_end = monitor.workers_answering()
         monitor.stop()
         supervisor.stop()
