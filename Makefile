@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 
-.PHONY: run test install worker beat lint messages lock bench clean
+.PHONY: run test install worker beat lint messages lock bench soak clean
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...).")'
@@ -53,8 +53,13 @@ lock: install
 
 bench: install
 	$(PY) bench/run.py
-	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then $(PY) bench/notifications.py; \
-	else echo "[bench] notification outbox: services mode only (set DATABASE_URL and REDIS_URL)"; fi
+	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then $(PY) bench/notifications.py && $(PY) bench/soak.py; \
+	else echo "[bench] notification outbox and soak run: services mode only (set DATABASE_URL and REDIS_URL)"; fi
+
+# Members at work for SOAK_SECONDS (300) while a Celery worker is killed and Redis stops (bench/soak.py).
+soak: install
+	@if [ -n "$$DATABASE_URL" ]; then $(PY) bench/soak.py; \
+	else echo "[soak] services mode only: set DATABASE_URL (PostgreSQL); it starts a Redis of its own"; exit 2; fi
 
 clean:
 	rm -rf $(VENV) var
