@@ -28,6 +28,7 @@ run: install
 
 test: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Worker and beat ride out a broker outage themselves (tests/notifications/test_outage.py); the loop
@@ -43,6 +44,7 @@ beat: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 messages: install
 	DJANGO_DEBUG=1 $(MANAGE) makemessages --locale en --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'

@@ -10,14 +10,31 @@ from .services import deliveries_retry
 class DeliveryAdmin(admin.ModelAdmin):
     """Staff see deliveries that failed, why, and send them again."""
 
-    list_display = ["id", "recipient", "kind", "channel", "status", "attempts", "next_attempt_at", "sent_at",
-                    "short_error"]
+    list_display = [
+        "id",
+        "recipient",
+        "kind",
+        "channel",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    ]
     list_filter = ["status", "channel", "notification__kind"]
     search_fields = ["notification__recipient__email", "last_error"]
     list_select_related = ["notification__recipient"]
     date_hierarchy = "created_at"
-    readonly_fields = ["notification", "channel", "status", "attempts", "next_attempt_at", "last_error",
-                       "created_at", "sent_at"]
+    readonly_fields = [
+        "notification",
+        "channel",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
     actions = ["retry"]
 
     def has_add_permission(self, request) -> bool:
@@ -40,8 +57,12 @@ class DeliveryAdmin(admin.ModelAdmin):
         count = deliveries_retry(ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
-            ngettext("%(count)d Zustellung wird erneut gesendet.",
-                     "%(count)d Zustellungen werden erneut gesendet.", count) % {"count": count},
+            ngettext(
+                "%(count)d Zustellung wird erneut gesendet.",
+                "%(count)d Zustellungen werden erneut gesendet.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS if count else messages.WARNING,
         )
 
@@ -64,8 +85,16 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["recipient__email"]
     list_select_related = ["recipient", "actor"]
     date_hierarchy = "created_at"
-    readonly_fields = ["recipient", "kind", "actor", "subject_type", "subject_id", "data", "created_at",
-                       "read_at"]
+    readonly_fields = [
+        "recipient",
+        "kind",
+        "actor",
+        "subject_type",
+        "subject_id",
+        "data",
+        "created_at",
+        "read_at",
+    ]
     inlines = [DeliveryInline]
 
     def has_add_permission(self, request) -> bool:

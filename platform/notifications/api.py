@@ -48,8 +48,21 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "label", "headline", "body", "url", "actor", "subject_type", "subject_id",
-                  "data", "created_at", "read_at", "is_read"]
+        fields = [
+            "id",
+            "kind",
+            "label",
+            "headline",
+            "body",
+            "url",
+            "actor",
+            "subject_type",
+            "subject_id",
+            "data",
+            "created_at",
+            "read_at",
+            "is_read",
+        ]
         read_only_fields = fields
 
     def _message(self, obj: Notification) -> Message:
@@ -85,8 +98,9 @@ class MarkedSerializer(serializers.Serializer):
 
 
 class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull",
-                                          help_text="true: only unread; false: only read.")
+    unread = django_filters.BooleanFilter(
+        field_name="read_at", lookup_expr="isnull", help_text="true: only unread; false: only read."
+    )
 
     class Meta:
         model = Notification
@@ -129,14 +143,16 @@ class PreferenceSerializer(serializers.Serializer):
     kind = serializers.CharField(read_only=True)
     label = serializers.CharField(read_only=True)
     preference = serializers.ChoiceField(
-        source="value", choices=Preference.choices,
+        source="value",
+        choices=Preference.choices,
         help_text="immediate: an email at once; digest: in the daily digest; off: no email.",
     )
     default = serializers.CharField(read_only=True, help_text="What applies until the person chooses.")
 
 
-KIND_PARAMETER = OpenApiParameter("kind", OpenApiTypes.STR, OpenApiParameter.PATH,
-                                  description="A notification kind, e.g. task_assigned.")
+KIND_PARAMETER = OpenApiParameter(
+    "kind", OpenApiTypes.STR, OpenApiParameter.PATH, description="A notification kind, e.g. task_assigned."
+)
 
 
 class PreferenceViewSet(ReaderLanguageMixin, viewsets.ViewSet):
@@ -155,13 +171,18 @@ class PreferenceViewSet(ReaderLanguageMixin, viewsets.ViewSet):
     def list(self, request):
         return Response(PreferenceSerializer(preferences_for_user(user=request.user), many=True).data)
 
-    @extend_schema(summary="My preference for one kind", parameters=[KIND_PARAMETER],
-                   responses=PreferenceSerializer)
+    @extend_schema(
+        summary="My preference for one kind", parameters=[KIND_PARAMETER], responses=PreferenceSerializer
+    )
     def retrieve(self, request, kind=None):
         return Response(PreferenceSerializer(self._row(kind)).data)
 
-    @extend_schema(summary="Choose immediate, digest or off for one kind", parameters=[KIND_PARAMETER],
-                   request=PreferenceSerializer, responses=PreferenceSerializer)
+    @extend_schema(
+        summary="Choose immediate, digest or off for one kind",
+        parameters=[KIND_PARAMETER],
+        request=PreferenceSerializer,
+        responses=PreferenceSerializer,
+    )
     def update(self, request, kind=None):
         self._row(kind)
         serializer = PreferenceSerializer(data=request.data)
@@ -169,8 +190,12 @@ class PreferenceViewSet(ReaderLanguageMixin, viewsets.ViewSet):
         preferences_update(user=request.user, values={kind: serializer.validated_data["value"]})
         return Response(PreferenceSerializer(self._row(kind)).data)
 
-    @extend_schema(summary="Choose immediate, digest or off for one kind", parameters=[KIND_PARAMETER],
-                   request=PreferenceSerializer, responses=PreferenceSerializer)
+    @extend_schema(
+        summary="Choose immediate, digest or off for one kind",
+        parameters=[KIND_PARAMETER],
+        request=PreferenceSerializer,
+        responses=PreferenceSerializer,
+    )
     def partial_update(self, request, kind=None):
         return self.update(request, kind=kind)
 
@@ -181,9 +206,19 @@ class DeliverySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Delivery
-        fields = ["id", "notification", "kind", "recipient", "channel", "status", "attempts",
-                  "next_attempt_at",
-                  "last_error", "created_at", "sent_at"]
+        fields = [
+            "id",
+            "notification",
+            "kind",
+            "recipient",
+            "channel",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "created_at",
+            "sent_at",
+        ]
         read_only_fields = fields
 
 
@@ -192,14 +227,17 @@ class RetriedSerializer(serializers.Serializer):
 
 
 STATUS_PARAMETER = OpenApiParameter(
-    "status", OpenApiTypes.STR, enum=Delivery.Status.values,
+    "status",
+    OpenApiTypes.STR,
+    enum=Delivery.Status.values,
     description="Which deliveries to list; failed when not given.",
 )
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Deliveries by status (staff); failed ones by default",
-                       parameters=[STATUS_PARAMETER]),
+    list=extend_schema(
+        summary="Deliveries by status (staff); failed ones by default", parameters=[STATUS_PARAMETER]
+    ),
     retrieve=extend_schema(summary="One delivery (staff)"),
 )
 class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

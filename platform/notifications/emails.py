@@ -67,8 +67,9 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
-        headers=_headers(**{"X-Notification-Id": str(notification.pk),
-                            "Content-Language": _language(recipient)}),
+        headers=_headers(
+            **{"X-Notification-Id": str(notification.pk), "Content-Language": _language(recipient)}
+        ),
     )
     if html:
         email.attach_alternative(html, "text/html")
@@ -110,8 +111,10 @@ def digest_sections(notifications: list[Notification]) -> list[DigestGroup]:
             DigestGroup(
                 name=group or _("Weitere Neuigkeiten"),
                 entries=projects.pop("", []),
-                projects=[DigestProject(name=name, entries=projects[name])
-                          for name in sorted(projects, key=str.casefold)],
+                projects=[
+                    DigestProject(name=name, entries=projects[name])
+                    for name in sorted(projects, key=str.casefold)
+                ],
             )
         )
     return sections
@@ -137,9 +140,16 @@ def digest_email(recipient: User, notifications: list[Notification]) -> EmailMul
         text = render_to_string("notifications/email/digest.txt", context)
         html = get_template("notifications/email/digest.html").render(context)
     email = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[recipient.email],
-        headers=_headers(**{"X-Notification-Digest": ", ".join(str(n.pk) for n in notifications),
-                            "Content-Language": _language(recipient)}),
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email],
+        headers=_headers(
+            **{
+                "X-Notification-Digest": ", ".join(str(n.pk) for n in notifications),
+                "Content-Language": _language(recipient),
+            }
+        ),
     )
     email.attach_alternative(html, "text/html")
     return email

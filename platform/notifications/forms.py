@@ -11,7 +11,10 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for row in rows:
             self.fields[row.kind] = forms.ChoiceField(
-                label=row.label, choices=Preference.choices, initial=row.value, widget=forms.RadioSelect,
+                label=row.label,
+                choices=Preference.choices,
+                initial=row.value,
+                widget=forms.RadioSelect,
                 required=False,  # a kind left out keeps its current setting
             )
 

@@ -74,8 +74,14 @@ def register_kind(
     """Make a kind known; registering the same definition twice is harmless, a different one is not."""
     if default not in Preference.values:
         raise ImproperlyConfigured(f"unknown default preference {default!r} for notification kind {key!r}")
-    kind = Kind(key=key, label=label, default=Preference(default), title=title, body=body,
-                email_template=email_template)
+    kind = Kind(
+        key=key,
+        label=label,
+        default=Preference(default),
+        title=title,
+        body=body,
+        email_template=email_template,
+    )
     existing = _KINDS.get(key)
     if existing is not None and existing != kind:
         raise ImproperlyConfigured(f"notification kind {key!r} is registered twice with different settings")

@@ -12,12 +12,18 @@ class Notification(models.Model):
     """One thing that happened, for one recipient; also the in-app inbox entry."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
         verbose_name=_("Empfänger"),
     )
     kind = models.CharField(_("Art"), max_length=64)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("ausgelöst von"),
     )
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
@@ -58,8 +64,9 @@ class Delivery(models.Model):
         FAILED = "failed", _("fehlgeschlagen")
         SKIPPED = "skipped", _("entfallen")
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries",
-                                     verbose_name=_("Benachrichtigung"))
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("Benachrichtigung")
+    )
     channel = models.CharField(_("Kanal"), max_length=16, choices=Channel.choices)
     status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
@@ -75,8 +82,11 @@ class Delivery(models.Model):
         ]
         indexes = [
             # Sent rows pile up; the sweep and the digest only ever look at pending ones.
-            models.Index(fields=["channel", "next_attempt_at"], condition=Q(status="pending"),
-                         name="notif_delivery_pending"),
+            models.Index(
+                fields=["channel", "next_attempt_at"],
+                condition=Q(status="pending"),
+                name="notif_delivery_pending",
+            ),
             models.Index(fields=["-created_at"], condition=Q(status="failed"), name="notif_delivery_failed"),
         ]
         verbose_name = _("Zustellung")
@@ -89,8 +99,9 @@ class Delivery(models.Model):
 class KindPreference(models.Model):
     """A person's choice for one kind; without a row the kind's default applies."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notification_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
     kind = models.CharField(_("Art"), max_length=64)
     value = models.CharField(_("Zustellung"), max_length=16, choices=Preference.choices)
 
@@ -115,8 +126,9 @@ class ReminderSent(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "kind", "subject_type", "subject_id", "day"],
-                                    name="one_reminder_per_day")
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "subject_type", "subject_id", "day"], name="one_reminder_per_day"
+            )
         ]
         indexes = [models.Index(fields=["day", "kind"])]
         verbose_name = _("gesendete Erinnerung")

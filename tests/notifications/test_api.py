@@ -6,8 +6,13 @@ from notifications.services import notify
 
 @pytest.fixture
 def mine(anna, ben):
-    notify(kind="test_assigned", recipients=[ben], actor=anna, subject=anna,
-           data={"title": "Flyer drucken", "url": "/tasks/7/"})
+    notify(
+        kind="test_assigned",
+        recipients=[ben],
+        actor=anna,
+        subject=anna,
+        data={"title": "Flyer drucken", "url": "/tasks/7/"},
+    )
     notify(kind="test_comment", recipients=[ben, anna], data={"title": "Budget"})
     return list(Notification.objects.filter(recipient=ben))
 
@@ -57,31 +62,43 @@ def test_anonymous_gets_nothing(api_client, mine):
 def test_preferences_get_and_update(api_client, ben):
     api_client.force_authenticate(ben)
     rows = {r["kind"]: r for r in api_client.get("/api/v1/notification-preferences/").json()}
-    assert rows["test_quiet"] == {"kind": "test_quiet", "label": "Neues Mitglied", "preference": "off",
-                                  "default": "off"}
+    assert rows["test_quiet"] == {
+        "kind": "test_quiet",
+        "label": "Neues Mitglied",
+        "preference": "off",
+        "default": "off",
+    }
 
-    response = api_client.put("/api/v1/notification-preferences/test_quiet/", {"preference": "digest"},
-                              format="json")
+    response = api_client.put(
+        "/api/v1/notification-preferences/test_quiet/", {"preference": "digest"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["preference"] == "digest"
     assert api_client.get("/api/v1/notification-preferences/test_quiet/").json()["preference"] == "digest"
 
-    bad = api_client.patch("/api/v1/notification-preferences/test_quiet/", {"preference": "weekly"},
-                           format="json")
+    bad = api_client.patch(
+        "/api/v1/notification-preferences/test_quiet/", {"preference": "weekly"}, format="json"
+    )
     assert bad.status_code == 400 and "preference" in bad.json()
-    assert api_client.put("/api/v1/notification-preferences/nope/", {"preference": "off"},
-                          format="json").status_code == 404
+    assert (
+        api_client.put(
+            "/api/v1/notification-preferences/nope/", {"preference": "off"}, format="json"
+        ).status_code
+        == 404
+    )
 
 
 @pytest.fixture
 def failed(ben):
     (note,) = notify(kind="test_comment", recipients=[ben], data={"title": "Zurückgewiesen"})
-    Delivery.objects.filter(notification=note).update(status="failed", attempts=5,
-                                                      last_error="550 no such user")
+    Delivery.objects.filter(notification=note).update(
+        status="failed", attempts=5, last_error="550 no such user"
+    )
     return note.deliveries.get()
 
 
-def test_staff_list_failed_deliveries_and_retry_them(api_client, staff, failed, mailoutbox,
-                                                     django_capture_on_commit_callbacks):
+def test_staff_list_failed_deliveries_and_retry_them(
+    api_client, staff, failed, mailoutbox, django_capture_on_commit_callbacks
+):
     api_client.force_authenticate(staff)
     (row,) = api_client.get("/api/v1/notification-deliveries/").json()["results"]
     assert row["id"] == failed.pk and row["recipient"] == "ben.schmitz@example.org"
@@ -104,8 +121,9 @@ def test_only_staff_see_deliveries(api_client, ben, failed):
     assert api_client.post(f"/api/v1/notification-deliveries/{failed.pk}/retry/").status_code == 403
 
 
-def test_admin_lists_failed_deliveries_and_retries_them(client, failed, mailoutbox,
-                                                        django_capture_on_commit_callbacks):
+def test_admin_lists_failed_deliveries_and_retries_them(
+    client, failed, mailoutbox, django_capture_on_commit_callbacks
+):
     from tests.factories import UserFactory
 
     admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
@@ -114,9 +132,14 @@ def test_admin_lists_failed_deliveries_and_retries_them(client, failed, mailoutb
     assert "550 no such user" in page and "ben.schmitz@example.org" in page
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/admin/notifications/delivery/", {
-            "action": "retry", "_selected_action": [failed.pk],
-        }, follow=True)
+        response = client.post(
+            "/admin/notifications/delivery/",
+            {
+                "action": "retry",
+                "_selected_action": [failed.pk],
+            },
+            follow=True,
+        )
     assert "1 Zustellung wird erneut gesendet." in response.content.decode()
     failed.refresh_from_db()
     assert failed.status == "sent" and len(mailoutbox) == 1

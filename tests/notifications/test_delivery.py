@@ -99,13 +99,16 @@ def test_smtp_server_down_holds_the_batch_back_without_using_up_attempts(
     clock.advance(minutes=5)
     sweep()
     assert sorted(m["To"] for m in real_smtp.messages) == [
-        "anna.becker@example.org", "ben.schmitz@example.org", "carla.hoffmann@example.org"
+        "anna.becker@example.org",
+        "ben.schmitz@example.org",
+        "carla.hoffmann@example.org",
     ]
     assert set(_email_deliveries().values_list("status", flat=True)) == {"sent"}
 
 
-def test_the_same_deliveries_queued_again_are_not_sent_again(ben, carla, real_smtp,
-                                                            django_capture_on_commit_callbacks):
+def test_the_same_deliveries_queued_again_are_not_sent_again(
+    ben, carla, real_smtp, django_capture_on_commit_callbacks
+):
     _notify(django_capture_on_commit_callbacks, [ben, carla])
     ids = list(_email_deliveries().values_list("pk", flat=True))
     deliver(ids=ids)

@@ -13,8 +13,9 @@ def _event(actor, people, title, **data):
 
 
 def test_digest_is_one_email_grouped_by_working_group_and_project(anna, ben, carla):
-    _event(anna, [ben], "Ticketpreise verhandelt", group="AG Fachkräfte", project="Jobticket",
-           url="/projects/2/")
+    _event(
+        anna, [ben], "Ticketpreise verhandelt", group="AG Fachkräfte", project="Jobticket", url="/projects/2/"
+    )
     _event(anna, [ben], "Neues Mitglied", group="AG Fachkräfte")
     _event(anna, [ben], "Praktikum bestätigt", group="AG CSR", project="Lehrerpraktikanten in der Wirtschaft")
     _event(anna, [ben], "Forum tagt am 24. Juni")

@@ -11,15 +11,21 @@ def _send(django_capture_on_commit_callbacks, **kwargs):
 
 
 def _html(email) -> str:
-    (html, mimetype), = email.alternatives
+    ((html, mimetype),) = email.alternatives
     assert mimetype == "text/html"
     return html
 
 
-def test_each_recipient_reads_the_email_in_their_own_language(anna, ben, carla,
-                                                              django_capture_on_commit_callbacks):
-    _send(django_capture_on_commit_callbacks, kind="test_language", recipients=[ben, carla], actor=anna,
-          data={"title": "Jobticket"})
+def test_each_recipient_reads_the_email_in_their_own_language(
+    anna, ben, carla, django_capture_on_commit_callbacks
+):
+    _send(
+        django_capture_on_commit_callbacks,
+        kind="test_language",
+        recipients=[ben, carla],
+        actor=anna,
+        data={"title": "Jobticket"},
+    )
     by_recipient = {m.to[0]: m for m in mail.outbox}
     german, english = by_recipient["ben.schmitz@example.org"], by_recipient["carla.hoffmann@example.org"]
     assert german.subject == "[de] Jobticket"
@@ -30,11 +36,17 @@ def test_each_recipient_reads_the_email_in_their_own_language(anna, ben, carla,
     assert english.extra_headers["Content-Language"] == "en"
 
 
-def test_every_email_links_to_the_thing_and_to_the_preferences(anna, ben, settings,
-                                                               django_capture_on_commit_callbacks):
+def test_every_email_links_to_the_thing_and_to_the_preferences(
+    anna, ben, settings, django_capture_on_commit_callbacks
+):
     settings.SITE_URL = "https://dialog.aachen.example"
-    _send(django_capture_on_commit_callbacks, kind="test_comment", recipients=[ben], actor=anna,
-          data={"title": "Flyer drucken", "body": "Bitte bis Freitag <b>fertig</b>.", "url": "/tasks/7/"})
+    _send(
+        django_capture_on_commit_callbacks,
+        kind="test_comment",
+        recipients=[ben],
+        actor=anna,
+        data={"title": "Flyer drucken", "body": "Bitte bis Freitag <b>fertig</b>.", "url": "/tasks/7/"},
+    )
     (email,) = mail.outbox
     assert email.subject == "Kommentar zu einer Aufgabe: Flyer drucken"
     assert email.body.startswith("Hallo Ben,")
@@ -48,25 +60,38 @@ def test_every_email_links_to_the_thing_and_to_the_preferences(anna, ben, settin
     assert email.extra_headers["Auto-Submitted"] == "auto-generated"
 
 
-def test_a_kind_can_bring_its_own_email_template(anna, ben, tmp_path, settings,
-                                                 django_capture_on_commit_callbacks):
+def test_a_kind_can_bring_its_own_email_template(
+    anna, ben, tmp_path, settings, django_capture_on_commit_callbacks
+):
     folder = tmp_path / "templates" / "projects" / "email"
     folder.mkdir(parents=True)
     (folder / "invitation.txt").write_text("Einladung: {{ message.headline }} — {{ preferences_url }}")
     engine = settings.TEMPLATES[0]
     settings.TEMPLATES = [{**engine, "DIRS": [tmp_path / "templates", *engine["DIRS"]]}]
     register_kind("test_invitation", "Einladung", email_template="projects/email/invitation")
-    _send(django_capture_on_commit_callbacks, kind="test_invitation", recipients=[ben], actor=anna,
-          data={"title": "AG Fachkräfte"})
+    _send(
+        django_capture_on_commit_callbacks,
+        kind="test_invitation",
+        recipients=[ben],
+        actor=anna,
+        data={"title": "AG Fachkräfte"},
+    )
     (email,) = mail.outbox
-    assert email.body == "Einladung: Einladung: AG Fachkräfte — http://127.0.0.1:8000/notifications/preferences/"
+    assert (
+        email.body == "Einladung: Einladung: AG Fachkräfte — http://127.0.0.1:8000/notifications/preferences/"
+    )
     assert "Hallo Ben" in _html(email)  # no HTML of its own: the generic one
 
 
 def test_a_title_missing_a_parameter_still_reads(anna, ben, django_capture_on_commit_callbacks):
     register_kind("test_transition", "Statuswechsel", title="„{project}“ ist jetzt {state}")
-    _send(django_capture_on_commit_callbacks, kind="test_transition", recipients=[ben], actor=anna,
-          data={"project": "Jobticket"})
+    _send(
+        django_capture_on_commit_callbacks,
+        kind="test_transition",
+        recipients=[ben],
+        actor=anna,
+        data={"project": "Jobticket"},
+    )
     assert mail.outbox[0].subject == "„Jobticket“ ist jetzt"
 
 

@@ -11,8 +11,12 @@ from notifications.services import notify
 
 @pytest.fixture
 def inbox(anna, ben):
-    notify(kind="test_assigned", recipients=[ben], actor=anna,
-           data={"title": "Flyer drucken", "url": "/tasks/7/"})
+    notify(
+        kind="test_assigned",
+        recipients=[ben],
+        actor=anna,
+        data={"title": "Flyer drucken", "url": "/tasks/7/"},
+    )
     notify(kind="test_comment", recipients=[ben], actor=anna, data={"title": "Budget", "body": "Passt so."})
     notify(kind="test_comment", recipients=[anna], data={"title": "Nur für Anna"})
     return {n.data["title"]: n for n in Notification.objects.all()}

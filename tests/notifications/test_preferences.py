@@ -13,12 +13,18 @@ def _notify(callbacks, **kwargs):
         return notify(**kwargs)
 
 
-def test_immediate_digest_and_off_are_each_honoured(anna, ben, carla, staff,
-                                                    django_capture_on_commit_callbacks):
+def test_immediate_digest_and_off_are_each_honoured(
+    anna, ben, carla, staff, django_capture_on_commit_callbacks
+):
     preferences_update(user=ben, values={"test_comment": "digest"})
     preferences_update(user=carla, values={"test_comment": "off"})
-    _notify(django_capture_on_commit_callbacks, kind="test_comment", recipients=[ben, carla, staff],
-            actor=anna, data={"title": "Budget 2016"})
+    _notify(
+        django_capture_on_commit_callbacks,
+        kind="test_comment",
+        recipients=[ben, carla, staff],
+        actor=anna,
+        data={"title": "Budget 2016"},
+    )
 
     assert [m.to for m in mail.outbox] == [["eva.klein@example.org"]]  # immediate, the kind's default
     assert Notification.objects.filter(kind="test_comment").count() == 3  # everyone's inbox has it
@@ -36,16 +42,31 @@ def test_immediate_digest_and_off_are_each_honoured(anna, ben, carla, staff,
 
 
 def test_kind_defaults_apply_until_someone_chooses(anna, ben, django_capture_on_commit_callbacks):
-    _notify(django_capture_on_commit_callbacks, kind="test_digest", recipients=[ben], actor=anna,
-            data={"title": "Jobticket"})
-    _notify(django_capture_on_commit_callbacks, kind="test_quiet", recipients=[ben], actor=anna,
-            data={"title": "Felix Meyer"})
+    _notify(
+        django_capture_on_commit_callbacks,
+        kind="test_digest",
+        recipients=[ben],
+        actor=anna,
+        data={"title": "Jobticket"},
+    )
+    _notify(
+        django_capture_on_commit_callbacks,
+        kind="test_quiet",
+        recipients=[ben],
+        actor=anna,
+        data={"title": "Felix Meyer"},
+    )
     assert mail.outbox == []
     assert list(Delivery.objects.values_list("channel", flat=True)) == ["digest"]
 
     preferences_update(user=ben, values={"test_digest": "immediate", "test_quiet": "immediate"})
-    _notify(django_capture_on_commit_callbacks, kind="test_quiet", recipients=[ben], actor=anna,
-            data={"title": "Nora Neu"})
+    _notify(
+        django_capture_on_commit_callbacks,
+        kind="test_quiet",
+        recipients=[ben],
+        actor=anna,
+        data={"title": "Nora Neu"},
+    )
     assert [m.subject for m in mail.outbox] == ["Neues Mitglied: Nora Neu"]
 
 
@@ -69,10 +90,17 @@ def test_preferences_page_saves_the_choices(client, ben):
     html = page.content.decode()
     assert "Aufgabe zugewiesen" in html and "in der täglichen Zusammenfassung" in html
 
-    response = client.post("/notifications/preferences/", {
-        "test_assigned": "digest", "test_comment": "off", "test_digest": "digest", "test_quiet": "immediate",
-        "test_language": "immediate",
-    }, follow=True)
+    response = client.post(
+        "/notifications/preferences/",
+        {
+            "test_assigned": "digest",
+            "test_comment": "off",
+            "test_digest": "digest",
+            "test_quiet": "immediate",
+            "test_language": "immediate",
+        },
+        follow=True,
+    )
     assert "Ihre Benachrichtigungseinstellungen wurden gespeichert." in response.content.decode()
     rows = {row.kind: row.value for row in preferences_for_user(user=ben)}
     assert rows["test_assigned"] == "digest" and rows["test_comment"] == "off"

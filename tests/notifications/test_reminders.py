@@ -53,8 +53,12 @@ def test_a_reminder_goes_out_once_per_day_however_often_beat_runs(ben, carla, cl
     def due_tomorrow(now):
         asked.append(now)
         for person in (ben, carla):
-            yield Reminder(recipient=person, kind="test_due", subject=subject,
-                           data={"title": "Angebot einholen", "url": "/tasks/3/"})
+            yield Reminder(
+                recipient=person,
+                kind="test_due",
+                subject=subject,
+                data={"title": "Angebot einholen", "url": "/tasks/3/"},
+            )
 
     register_reminder_source("tests.due_tomorrow", due_tomorrow)
 
@@ -76,8 +80,13 @@ def test_a_reminder_goes_out_once_per_day_however_often_beat_runs(ben, carla, cl
 
 def test_the_database_refuses_a_second_reminder_on_the_same_day(ben):
     subject_type = ContentType.objects.get_for_model(Organisation)
-    row = {"recipient": ben, "kind": "test_due", "subject_type": subject_type, "subject_id": 1,
-           "day": timezone.localdate()}
+    row = {
+        "recipient": ben,
+        "kind": "test_due",
+        "subject_type": subject_type,
+        "subject_id": 1,
+        "day": timezone.localdate(),
+    }
     ReminderSent.objects.create(**row)
     with pytest.raises(IntegrityError), transaction.atomic():
         ReminderSent.objects.create(**row)

@@ -72,8 +72,10 @@ def test_500_notifications_are_each_delivered_exactly_once_by_competing_workers(
 ):
     people = _people(500)
     env = _env(smtp)
-    with running_worker(name="once-a", concurrency=2, env=env), \
-            running_worker(name="once-b", concurrency=2, env=env):
+    with (
+        running_worker(name="once-a", concurrency=2, env=env),
+        running_worker(name="once-b", concurrency=2, env=env),
+    ):
         with transaction.atomic():
             created = notify(kind="test_comment", recipients=people, data={"title": "Forum am 24. Juni"})
         # Every delivery queued a second time, in reverse: workers compete for the same rows.
@@ -109,19 +111,27 @@ def test_redis_stopped_while_notifying_loses_nothing_and_sends_nothing_twice(
     transactional_db, smtp, private_redis
 ):
     people = _people(60)
-    with celery_on_broker(private_redis.url) as app, \
-            running_worker(name="outage", concurrency=2, env=_env(smtp, REDIS_URL=private_redis.url)):
+    with (
+        celery_on_broker(private_redis.url) as app,
+        running_worker(name="outage", concurrency=2, env=_env(smtp, REDIS_URL=private_redis.url)),
+    ):
         private_redis.stop()
         for start in range(0, 60, 20):  # three changes, each committed while the broker is away
             with transaction.atomic():
-                notify(kind="test_comment", recipients=people[start:start + 20],
-                       data={"title": f"Teil {start}"})
+                notify(
+                    kind="test_comment",
+                    recipients=people[start : start + 20],
+                    data={"title": f"Teil {start}"},
+                )
         assert Delivery.objects.filter(status="pending").count() == 60
 
         private_redis.start()  # empty: whatever was in it is gone
         # Nothing was queued: the sweep the worker queues when it reconnects sends them, without beat.
-        wait_for(lambda: len(smtp.notification_ids()) == 60, timeout=60,
-                 message="60 messages after the worker reconnected")
+        wait_for(
+            lambda: len(smtp.notification_ids()) == 60,
+            timeout=60,
+            message="60 messages after the worker reconnected",
+        )
         wait_for(_all_sent(60), timeout=30, message="every delivery marked sent")
         wait_for_idle_workers(app)
         _overdue()
@@ -154,8 +164,11 @@ def test_worker_killed_mid_batch_loses_nothing_and_resends_at_most_once(
         with running_worker(name="successor", concurrency=2, env=env):
             _overdue()  # the killed worker's claims were rolled back by PostgreSQL; a few minutes pass
             sweep.delay()
-            wait_for(lambda: len(slow_smtp.notification_ids()) == 500, timeout=120,
-                     message="all 500 notifications after the new worker started")
+            wait_for(
+                lambda: len(slow_smtp.notification_ids()) == 500,
+                timeout=120,
+                message="all 500 notifications after the new worker started",
+            )
             wait_for(_all_sent(500), timeout=30, message="every delivery marked sent")
             wait_for_idle_workers(app)
             settle()
@@ -164,8 +177,10 @@ def test_worker_killed_mid_batch_loses_nothing_and_resends_at_most_once(
     duplicates = sum(count - 1 for count in received.values())
     record_property("sent_before_kill", sent_before_kill)
     record_property("duplicates_after_sigkill", duplicates)
-    report_line(f"notifications: worker SIGKILLed after {sent_before_kill} of 500 messages; after a new "
-                f"worker and the sweep all 500 arrived, {duplicates} of them twice")
+    report_line(
+        f"notifications: worker SIGKILLed after {sent_before_kill} of 500 messages; after a new "
+        f"worker and the sweep all 500 arrived, {duplicates} of them twice"
+    )
     assert set(received) == {note.pk for note in created}
     assert max(received.values()) <= 2
     assert duplicates <= 2  # at most what the two pool processes had in flight
