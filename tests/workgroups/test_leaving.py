@@ -8,13 +8,16 @@ task, are no longer its assignee, and neither a new comment nor a due-date remin
 import datetime
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
 from audit.models import AuditEntry
-from notifications.models import Notification
+from notifications.delivery import digest_send
+from notifications.models import Delivery, Notification
 from notifications.reminders import reminders_send
+from notifications.services import preferences_update
 from projects.models import Comment, Task
 from projects.services import comment_create, task_update
 from workgroups.models import Membership
@@ -65,7 +68,9 @@ def _leave(way, world, membership, client_factory):
 
 
 @pytest.mark.parametrize("way", WAYS)
-def test_leaving_revokes_access_follows_assignments_and_notifications(way, world, client_factory):
+def test_leaving_revokes_access_follows_assignments_and_notifications(
+    way, world, client_factory, django_capture_on_commit_callbacks
+):
     member, chair = world.people["member"], world.people["chair"]
     task, project = world.task, world.project
     # The member is the task's assignee and follower, due tomorrow: a reminder would go out.
@@ -79,6 +84,12 @@ def test_leaving_revokes_access_follows_assignments_and_notifications(way, world
     assert session_client.get(task.get_absolute_url()).status_code == 200
     assert task.followers.filter(pk=member.pk).exists()
     membership = Membership.objects.get(body=world.group, user=member, left_at__isnull=True)
+    # A comment while still a member waits for the daily digest, which goes out after leaving.
+    preferences_update(user=member, values={"task_comment": "digest"})
+    comment_create(task=task, actor=chair, body="Entwurf vor dem Austritt")
+    assert Delivery.objects.filter(
+        notification__recipient=member, channel="digest", status="pending"
+    ).exists()
 
     _leave(way, world, membership, client_factory)
 
@@ -117,9 +128,13 @@ def test_leaving_revokes_access_follows_assignments_and_notifications(way, world
     assert not task.followers.filter(pk=member.pk).exists()
 
     before = Notification.objects.filter(recipient=member).count()
-    comment_create(task=task, actor=chair, body="Neuer Stand nach dem Austritt")
-    reminders_send(now=timezone.now())
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(task=task, actor=chair, body="Neuer Stand nach dem Austritt")
+        reminders_send(now=timezone.now())
+    digest_send(user_id=member.pk)
     assert Notification.objects.filter(recipient=member).count() == before
+    assert [m.subject for m in mail.outbox if member.email in m.to] == []
 
     left = AuditEntry.objects.filter(
         action=EXPECTED_ACTION[way], subject_id=membership.pk, scope_id=world.group.pk
