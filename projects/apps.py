@@ -10,6 +10,7 @@ class ProjectsConfig(AppConfig):
         from notifications.kinds import register_kind
         from notifications.reminders import register_reminder_source
         from notifications.subjects import ObjectPermission, register_subject
+        from workgroups.pages import register_body_page_context
 
         from . import workflow  # noqa: F401 - registers the project guards and effects
         from .models import Project, ProjectGroupObjectPermission, Task, TaskGroupObjectPermission
@@ -27,6 +28,14 @@ class ProjectsConfig(AppConfig):
         register_reminder_source("projects.tasks_due", tasks_due)
         register_subject(Project, ObjectPermission(ProjectGroupObjectPermission, "view_project"))
         register_subject(Task, ObjectPermission(TaskGroupObjectPermission, "view_task"))
+        register_body_page_context(_group_projects)
         from .lifecycle import register as register_lifecycle  # leaving drops follows and assignments
 
         register_lifecycle()
+
+
+def _group_projects(*, user, body) -> dict:
+    """The group page lists the group's projects the reader may see."""
+    from .selectors import projects_of_group
+
+    return {"projects": projects_of_group(user=user, body=body)}

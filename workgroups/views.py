@@ -14,6 +14,7 @@ from core.forms import add_service_errors
 from . import selectors, services
 from .forms import InvitationForm, InvitationRegistrationForm, RoleForm
 from .models import Body, Invitation, Membership
+from .pages import body_page_context
 from .permissions import may_remove_members, may_view_audit
 
 
@@ -25,8 +26,6 @@ def body_list(request):
 
 @login_required
 def body_detail(request, slug):
-    from projects.selectors import projects_of_group  # the group page shows its projects
-
     body = selectors.body_get_for_user(user=request.user, slug=slug)
     # One checker answers both questions from one fetch (user.has_perm fetches each time).
     perms = ObjectPermissionChecker(request.user)
@@ -57,7 +56,7 @@ def body_detail(request, slug):
             "body": body,
             "memberships": selectors.memberships_active(body=body),
             "my_membership": selectors.membership_active_get(user=request.user, body=body),
-            "projects": projects_of_group(user=request.user, body=body),
+            **body_page_context(user=request.user, body=body),
             "children": (
                 []
                 if body.kind == Body.Kind.WORKING_GROUP
