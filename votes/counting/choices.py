@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .ballots import check_options, choice_counts
-from .rules import SIMPLE_MAJORITY, Quorum, QuorumCheck, Threshold, quorum_check
+from .rules import SIMPLE_MAJORITY, Quorum, QuorumCheck, Threshold, Tiered, quorum_check
 
 
 def tiers_by_votes(votes: dict[str, int]) -> tuple[tuple[str, ...], ...]:
@@ -28,22 +28,13 @@ def tiers_by_votes(votes: dict[str, int]) -> tuple[tuple[str, ...], ...]:
 
 
 @dataclass(frozen=True)
-class ChoiceResult:
+class ChoiceResult(Tiered):
     method: str
     options: tuple[str, ...]
     ballots: int
     votes: dict[str, int]
     tiers: tuple[tuple[str, ...], ...]
     quorum: QuorumCheck | None = None
-
-    @property
-    def winner(self) -> str | None:
-        """The option with the most votes, or None when several share the most."""
-        return self.tiers[0][0] if len(self.tiers[0]) == 1 else None
-
-    @property
-    def tied(self) -> bool:
-        return any(len(tier) > 1 for tier in self.tiers)
 
     def as_dict(self) -> dict[str, Any]:
         return {

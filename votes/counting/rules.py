@@ -130,3 +130,18 @@ def quorum_check(*, quorum: Quorum | None, turnout: int, electorate: int | None)
     return QuorumCheck(
         quorum=quorum, turnout=turnout, electorate=electorate, required=required, met=turnout >= required
     )
+
+
+class Tiered:
+    """Winner and ties of a result whose `tiers` order the options, best first, equals together."""
+
+    tiers: tuple[tuple[str, ...], ...]
+
+    @property
+    def winner(self) -> str | None:
+        """The single best option, or None when several share the first tier."""
+        return self.tiers[0][0] if len(self.tiers[0]) == 1 else None
+
+    @property
+    def tied(self) -> bool:
+        return any(len(tier) > 1 for tier in self.tiers)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from .ballots import check_options, rank_matrix
-from .rules import Quorum, QuorumCheck, quorum_check
+from .rules import Quorum, QuorumCheck, Tiered, quorum_check
 
 
 def pairwise_matrix(ranks: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -66,7 +66,7 @@ def schulze_tiers(p: np.ndarray) -> list[list[int]]:
 
 
 @dataclass(frozen=True)
-class SchulzeResult:
+class SchulzeResult(Tiered):
     options: tuple[str, ...]
     ballots: int
     first_preferences: dict[str, int]  # ballots with the option in their first tier
@@ -75,15 +75,6 @@ class SchulzeResult:
     tiers: tuple[tuple[str, ...], ...]
     quorum: QuorumCheck | None = None
     method: str = field(default="schulze", init=False)
-
-    @property
-    def winner(self) -> str | None:
-        """The single best option, or None when the first tier is a tie."""
-        return self.tiers[0][0] if len(self.tiers[0]) == 1 else None
-
-    @property
-    def tied(self) -> bool:
-        return any(len(tier) > 1 for tier in self.tiers)
 
     def as_dict(self) -> dict[str, Any]:
         return {
