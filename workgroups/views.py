@@ -136,30 +136,32 @@ def _invitation_for(request, pk) -> tuple[Invitation, Body]:
     return invitation, selectors.body_get_for_user(user=request.user, slug=invitation.body.slug)
 
 
-@require_POST
-@login_required
-def invitation_withdraw(request, pk):
+def _invitation_act(request, pk, service, done: str):
     invitation, body = _invitation_for(request, pk)
     try:
-        services.invitation_withdraw(invitation=invitation, actor=request.user)
+        service(invitation=invitation, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.reason)
     else:
-        messages.success(request, _("Einladung zurückgezogen."))
+        messages.success(request, done)
     return redirect(body)
+
+
+@require_POST
+@login_required
+def invitation_withdraw(request, pk):
+    return _invitation_act(request, pk, services.invitation_withdraw, _("Einladung zurückgezogen."))
 
 
 @require_POST
 @login_required
 def invitation_resend(request, pk):
-    invitation, body = _invitation_for(request, pk)
-    try:
-        services.invitation_resend(invitation=invitation, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.reason)
-    else:
-        messages.success(request, _("Einladung erneut verschickt; ältere Links gelten nicht mehr."))
-    return redirect(body)
+    return _invitation_act(
+        request,
+        pk,
+        services.invitation_resend,
+        _("Einladung erneut verschickt; ältere Links gelten nicht mehr."),
+    )
 
 
 @login_required
