@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "projects",
     "portal",
     "votes",
+    "escalations",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,12 @@ CELERY_BEAT_SCHEDULE["workflows-check-deadlines"] = {
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14)
 CELERY_BEAT_SCHEDULE["workgroups-invitation-mails-sweep"] = {
     "task": "workgroups.invitation_mails_sweep",
+    "schedule": 60.0,
+    "options": {"expire_seconds": 50},
+}
+# Votes: each close is queued for its time when the vote opens; this catches any that were lost.
+CELERY_BEAT_SCHEDULE["votes-sweep"] = {
+    "task": "votes.sweep",
     "schedule": 60.0,
     "options": {"expire_seconds": 50},
 }

@@ -10,6 +10,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("groups/", include("workgroups.urls")),
     path("", include("projects.urls")),
+    path("", include("votes.urls")),
+    path("", include("escalations.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/v1/", include("config.api_urls")),

@@ -1,0 +1,51 @@
+"""Reading votes: every list is filtered in the database by who may see it."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+
+from .models import Participation, Vote
+from .permissions import electors_of, visible_votes_condition
+
+
+def votes_visible(*, user: User) -> QuerySet[Vote]:
+    if not user.is_authenticated or not user.is_active:
+        return Vote.objects.none()
+    if user.is_superuser:
+        return Vote.objects.all()
+    return Vote.objects.filter(visible_votes_condition(user))
+
+
+def visible_vote_ids(user: User) -> QuerySet | None:
+    """For notifications.subjects: the ids of the votes `user` may see (None: all)."""
+    if user.is_superuser:
+        return None
+    return votes_visible(user=user).values("pk")
+
+
+def vote_get_for_user(*, user: User, pk: int) -> Vote:
+    """The vote, or 404 for one that does not exist or that the person may not see."""
+    vote = votes_visible(user=user).select_related("origin_body").filter(pk=pk).first()
+    if vote is None:
+        raise Http404
+    return vote
+
+
+def votes_list(*, user: User, status: str | None = None) -> QuerySet[Vote]:
+    """Open and scheduled first (closing soonest first), then past votes, newest first."""
+    votes = votes_visible(user=user).select_related("origin_body").annotate(turnout=Count("participations"))
+    if status:
+        votes = votes.filter(status=status)
+    return votes.order_by("status", "-closes_at", "-pk")
+
+
+def vote_turnout(vote: Vote) -> int:
+    return Participation.objects.filter(vote=vote).count()
+
+
+def participation_of(*, vote: Vote, user: User) -> Participation | None:
+    """Whether (and when) the person, or the organisation they cast for, has voted."""
+    return Participation.objects.filter(elector__in=electors_of(vote, user)).select_related("elector").first()
