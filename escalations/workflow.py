@@ -4,10 +4,27 @@ Roles are a working group's: member and chair of the group, steering (its steeri
 staff and forum (the forum), resolved like a project's (projects.workflow).
 """
 
+from pathlib import Path
+
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from workflows.registry import HookContext, register_effect, register_guard
+from projects.workflow import ROLE_LABELS
+from workflows.registry import (
+    HookContext,
+    register_definitions,
+    register_effect,
+    register_guard,
+    register_role,
+)
+
+# The roles of a working group's escalation, with the same meaning (and labels) as a project's.
+for _name in ("member", "chair", "steering", "staff"):
+    register_role(_name, ROLE_LABELS[_name])
+
+# The escalation's definition; it names its watchers (none: its effects tell whom it concerns).
+DEFINITIONS_DIR = Path(__file__).resolve().parent / "workflows"
+register_definitions(DEFINITIONS_DIR, watchers=(), escalate_role="steering")
 
 
 @register_effect("escalation_submitted")

@@ -12,7 +12,7 @@ class ProjectsConfig(AppConfig):
         from notifications.subjects import ObjectPermission, register_subject
         from workgroups.pages import register_body_page_context
 
-        from . import workflow  # noqa: F401 - registers the project guards and effects
+        from . import workflow  # noqa: F401 - registers the project roles, definitions, guards and effects
         from .models import Project, ProjectGroupObjectPermission, Task, TaskGroupObjectPermission
         from .reminders import tasks_due
 

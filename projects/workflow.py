@@ -1,16 +1,25 @@
-"""Projects as workflow subjects: who holds which workflow role, and the project guards and effects.
+"""Projects as workflow subjects: their roles, their definition files, their guards and effects.
 
-Registered in ProjectsConfig.ready(); the engine (workflows/) knows none of this.
+Registered in ProjectsConfig.ready() (this module is imported there); the engine (workflows/)
+knows none of this.
 """
+
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
-from workflows.registry import HookContext, register_effect, register_guard
+from workflows.registry import (
+    HookContext,
+    register_definitions,
+    register_effect,
+    register_guard,
+    register_role,
+)
 from workgroups.models import Body, Membership, Role
 
 # Workflow role → (which body, which membership roles).
@@ -22,6 +31,22 @@ ROLE_SOURCES = {
     "staff": (_FORUM, (Role.STAFF,)),
     "forum": (_FORUM, (Role.MEMBER,)),
 }
+ROLE_LABELS = {
+    "member": gettext_lazy("Mitglied"),
+    "chair": gettext_lazy("Vorsitz"),
+    "steering": gettext_lazy("Steuerteam"),
+    "staff": gettext_lazy("Wirtschaftsförderung"),
+    "forum": gettext_lazy("Forum"),
+}
+for _name, _label in ROLE_LABELS.items():
+    register_role(_name, _label)
+
+# One file per project type. A file that names no watchers tells the group (members and chair)
+# of every step; a deadline escalates to the steering team unless it names another role.
+DEFINITIONS_DIR = Path(__file__).resolve().parent / "workflows"
+DEFAULT_WATCHERS = ("member", "chair")
+DEFAULT_ESCALATE_ROLE = "steering"
+register_definitions(DEFINITIONS_DIR, watchers=DEFAULT_WATCHERS, escalate_role=DEFAULT_ESCALATE_ROLE)
 
 
 def _body_ids(project) -> dict[str, int | None]:

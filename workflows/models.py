@@ -123,7 +123,7 @@ class WorkflowSubject(models.Model):
         self._workflow_loaded = self._workflow_present()
 
     def workflow_roles(self, user: User) -> set[str]:
-        """The workflow roles (member, chair, steering, staff, forum) `user` holds for this subject."""
+        """The workflow roles (those the subject app registered) `user` holds for this subject."""
         raise NotImplementedError(f"{type(self).__name__} must implement workflow_roles(user)")
 
     def workflow_role_holders(self, role: str) -> models.QuerySet[User]:

@@ -58,7 +58,7 @@ def deadline_notice_send(
     escalation: bool,
     recipients: Iterable[User],
 ) -> int:
-    """Remind the responsible role, or tell the steering role, that a state takes too long."""
+    """Remind the responsible role, or tell the escalation role, that a state takes too long."""
     data = {
         **subject.workflow_notification_data(),
         "workflow": definition.key,

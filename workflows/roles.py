@@ -8,14 +8,12 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from .registry import registry
+from .registry import ADMIN, registry
 
 if TYPE_CHECKING:
     from accounts.models import User
 
     from .models import WorkflowSubject
-
-ADMIN = "admin"
 
 
 def subject_roles(*, subject: WorkflowSubject, user: User | None) -> set[str]:
@@ -43,6 +41,7 @@ def role_holders(*, subject: WorkflowSubject, roles: Iterable[str]) -> QuerySet[
 
 
 def role_labels(roles: Iterable[str]) -> str:
-    """`Vorsitz, Steuerteam`: the roles in words, in the order the registry knows them."""
+    """`Vorsitz, Steuerteam`: the roles in words, in the order the subjects registered them, admin last."""
     wanted = set(roles)
-    return ", ".join(str(label) for name, label in registry.roles.items() if name in wanted)
+    known = sorted(registry.roles.items(), key=lambda item: item[0] == ADMIN)
+    return ", ".join(str(label) for name, label in known if name in wanted)

@@ -151,7 +151,11 @@ def state_class_of(name: str, state: dict, transitions: list[dict]) -> str:
 
 
 def parse_definition(data: dict[str, Any]) -> Definition:
-    """Build the in-memory definition from data that passed `validate_definition`."""
+    """Build the in-memory definition from data that passed `validate_definition`.
+
+    Nothing is assumed: the defaults of a subject's definition folder are already in `data`
+    (filled in by the sync before validation).
+    """
     raw_states = {s["name"]: s for s in data["states"]}
     raw_transitions = data.get("transitions") or []
     states = {
@@ -193,7 +197,7 @@ def parse_definition(data: dict[str, Any]) -> Definition:
             remind_after_days=d.get("remind_after_days"),
             remind_role=d.get("remind_role"),
             escalate_after_days=d.get("escalate_after_days"),
-            escalate_role=d.get("escalate_role", "steering") if d.get("escalate_after_days") else None,
+            escalate_role=d.get("escalate_role") if d.get("escalate_after_days") else None,
         )
         for d in data.get("deadlines") or []
     )
@@ -204,5 +208,5 @@ def parse_definition(data: dict[str, Any]) -> Definition:
         transitions=transitions,
         deadlines=deadlines,
         start_effects=hook_calls((data.get("start") or {}).get("effects")),
-        watchers=tuple(data.get("watchers") or ("member", "chair")),
+        watchers=tuple(data.get("watchers") or ()),
     )

@@ -61,7 +61,8 @@ class _Validator:
         if not isinstance(data.get("key"), str) or not IDENTIFIER.match(data["key"]):
             self.add("key must be a lower-case identifier such as 'jobticket'")
         self.labels("the definition", data.get("label"))
-        self.roles("watchers", data.get("watchers", ["member"]))
+        if "watchers" in data:
+            self.roles("watchers", data["watchers"])
         states = self.states(data.get("states"))
         transitions = self.transitions(data.get("transitions"), states)
         self.start(data.get("start"))
@@ -278,12 +279,25 @@ class _Validator:
                 self.add(f"{where}: give remind_after_days, escalate_after_days or both")
             if remind is not None:
                 self.positive(where, "remind_after_days", remind)
-                self.role(where, deadline.get("remind_role"))
+                self.deadline_role(where, deadline, "remind")
             if escalate is not None:
                 self.positive(where, "escalate_after_days", escalate)
-                self.role(where, deadline.get("escalate_role", "steering"))
+                self.deadline_role(where, deadline, "escalate")
             if isinstance(remind, int) and isinstance(escalate, int) and escalate <= remind:
                 self.add(f"{where}: escalate_after_days must come after remind_after_days")
+
+    def deadline_role(self, where: str, deadline: dict, kind: str) -> None:
+        """The role told when the days have passed: named in the file (or filled in from its folder)."""
+        key = f"{kind}_role"
+        if key in deadline:
+            self.role(where, deadline[key])
+        elif kind == "remind":
+            self.add(f"{where}: remind_after_days needs a remind_role, the role reminded")
+        else:
+            self.add(
+                f"{where}: escalate_after_days needs an escalate_role, the role told when the days "
+                "have passed (name it here, or register the folder with a default escalate_role)"
+            )
 
     def graph(self, states: dict[str, dict], transitions: list[dict]) -> None:
         edges: dict[str, set[str]] = {name: set() for name in states}

@@ -10,9 +10,9 @@ from rest_framework.test import APIClient
 from audit.models import AuditEntry
 from audit.selectors import audit_entries_for_scope, audit_entries_for_subject
 from projects.services import project_archive, project_update, task_delete
+from projects.workflow import DEFINITIONS_DIR
 from tests.factories import OrganisationFactory
 from workflows.services import workflow_definitions_sync, workflow_transition
-from workflows.services.sync import DEFINITIONS_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -106,15 +106,15 @@ def test_transitions_stay_in_the_workflow_history_only(world):
     assert AuditEntry.objects.count() == before
 
 
-def test_a_workflow_migration_is_recorded_in_the_projects_group(world, tmp_path):
-    shutil.copy(DEFINITIONS_DIR / "jobticket.yaml", tmp_path / "jobticket.yaml")
-    path = tmp_path / "jobticket.yaml"
+def test_a_workflow_migration_is_recorded_in_the_projects_group(world, projects_folder):
+    shutil.copy(DEFINITIONS_DIR / "jobticket.yaml", projects_folder / "jobticket.yaml")
+    path = projects_folder / "jobticket.yaml"
     path.write_text(
         path.read_text().replace(
             "label: {de: Jobticket, en: Job ticket}", "label: {de: Jobticket 2, en: Job ticket 2}"
         )
     )
-    (result,) = workflow_definitions_sync(directory=tmp_path)
+    (result,) = workflow_definitions_sync(directory=projects_folder)
     call_command("workflows_migrate", "jobticket", "--from-version", "1", "--to-version", str(result.version))
     (row,) = rows(world.project, "workflow.migrated")
     assert (row.scope_type.model, row.scope_id) == ("body", world.group.pk)

@@ -1,13 +1,13 @@
-"""Who may take which transition: one table per workflow, each role against each transition."""
+"""Who may take which transition of the test ticket: each role against each transition.
+
+The project workflows' table is in tests/projects/test_workflow_definitions.py.
+"""
 
 import pytest
-import yaml
 
 from workflows.errors import TransitionForbidden
 from workflows.selectors import workflow_available_transitions
 from workflows.services import workflow_transition
-from workflows.services.sync import DEFINITIONS_DIR
-from workflows.spec import parse_definition
 
 PEOPLE = ("member", "chair", "steering", "staff", "forum", "admin", "outsider")
 
@@ -61,27 +61,3 @@ def test_an_inactive_person_holds_no_role(ticket, people):
     people["chair"].save(update_fields=["is_active"])
     with pytest.raises(TransitionForbidden):
         workflow_transition(subject=ticket, name="submit", actor=people["chair"])
-
-
-JOBTICKET_TABLE = {
-    "start_negotiation": {"chair"},
-    "reassess_needs": {"chair"},
-    "record_agreement": {"chair"},
-    "approve_contract": {"steering"},
-    "renegotiate": {"chair", "steering"},
-    "launch": {"chair"},
-    "start_evaluation": {"chair"},
-    "continue_ticket": {"chair", "steering"},
-    "complete": {"chair", "steering"},
-    "hold": {"chair", "steering", "admin"},
-    "resume": {"chair", "steering", "admin"},
-    "cancel": {"chair", "steering", "admin"},
-}
-
-
-@pytest.mark.parametrize("role", ["member", "chair", "steering", "staff", "forum", "admin"])
-@pytest.mark.parametrize("name", JOBTICKET_TABLE)
-def test_jobticket_permission_table(name, role):
-    definition = parse_definition(yaml.safe_load((DEFINITIONS_DIR / "jobticket.yaml").read_text()))
-    assert set(definition.transitions) == set(JOBTICKET_TABLE)
-    assert (role in definition.transitions[name].roles) is (role in JOBTICKET_TABLE[name])

@@ -52,7 +52,13 @@ VALID = {
         },
     ],
     "deadlines": [
-        {"state": "active", "remind_after_days": 7, "remind_role": "chair", "escalate_after_days": 14}
+        {
+            "state": "active",
+            "remind_after_days": 7,
+            "remind_role": "chair",
+            "escalate_after_days": 14,
+            "escalate_role": "steering",
+        }
     ],
 }
 
@@ -222,6 +228,14 @@ CASES = {
     "a terminal state classed otherwise": (
         lambda d: state(d, "done").update({"class": "on_hold"}),
         "state 'done': class terminal and 'terminal: true' go together",
+    ),
+    "escalation without a role": (
+        lambda d: d["deadlines"][0].pop("escalate_role"),
+        "deadline for state 'active': escalate_after_days needs an escalate_role",
+    ),
+    "reminder without a role": (
+        lambda d: d["deadlines"][0].pop("remind_role"),
+        "deadline for state 'active': remind_after_days needs a remind_role",
     ),
     "escalation before the reminder": (
         lambda d: d["deadlines"][0].update(escalate_after_days=5),

@@ -1,4 +1,4 @@
-"""State deadlines: remind a role after N days in a state, tell the steering role after M days."""
+"""State deadlines: remind a role after N days in a state, tell the escalation role after M days."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ class Command(BaseCommand):
             "--dir",
             type=Path,
             default=None,
-            help="folder of *.yaml definitions (default: workflows/definitions)",
+            help="this folder of *.yaml definitions only (default: every folder a subject app registered)",
         )
 
     def handle(self, *args, dir=None, **options):
@@ -24,6 +24,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "invalid workflow definitions, nothing stored:\n- " + "\n- ".join(exc.problems)
             ) from None
+        if not results:
+            self.stdout.write("no workflow definition files found")
         for result in results:
             if result.created:
                 self.stdout.write(self.style.SUCCESS(f"{result.key}: new version {result.version}"))

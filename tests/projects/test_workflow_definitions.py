@@ -1,16 +1,18 @@
-"""The shipped definition files: valid, complete for a working group, drawable."""
+"""The project workflow files: valid, complete for a working group, drawable, with projects' defaults."""
 
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 import yaml
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from projects.workflow import DEFINITIONS_DIR
 from workflows.diagram import workflow_diagram
 from workflows.registry import registry
 from workflows.services import workflow_definitions_sync
-from workflows.services.sync import DEFINITIONS_DIR
 from workflows.spec import TO_PREVIOUS, parse_definition
 from workflows.validation import validate_definition
 
@@ -22,9 +24,12 @@ EXPECTED_SUBJECT_HOOKS: dict[str, set[str]] = {"guards": set(), "effects": set()
 
 
 def _files() -> dict[str, dict]:
-    # The project workflows; escalation.yaml belongs to the escalations app.
-    paths = sorted(p for p in DEFINITIONS_DIR.glob("*.yaml") if p.stem != "escalation")
-    return {path.stem: yaml.safe_load(path.read_text()) for path in paths}
+    """Each file's data as the sync sees it: with the defaults projects registered for the folder."""
+    folder = registry.definition_directory(DEFINITIONS_DIR)
+    return {
+        path.stem: folder.with_defaults(yaml.safe_load(path.read_text()))
+        for path in sorted(DEFINITIONS_DIR.glob("*.yaml"))
+    }
 
 
 def _names(data: dict, kind: str) -> set[str]:
@@ -162,5 +167,53 @@ def test_diagram_is_well_formed_accessible_svg(key, language):
         assert s.labels[language] in root.find("svg:desc", ns).text
 
 
-def test_definition_files_are_where_sync_looks():
-    assert Path(DEFINITIONS_DIR).name == "definitions" and Path(DEFINITIONS_DIR).parent.name == "workflows"
+def test_projects_register_their_folder_with_their_defaults():
+    folder = registry.definition_directories[DEFINITIONS_DIR]
+    assert (folder.watchers, folder.escalate_role) == (("member", "chair"), "steering")
+    root = Path(__file__).resolve().parents[2]
+    assert root / "projects" / "workflows" == DEFINITIONS_DIR
+    assert not list((root / "workflows").rglob("*.yaml"))  # none left in the engine
+
+
+def test_the_shipped_files_sync_from_their_folder_only_with_the_projects_defaults(db, tmp_path, capsys):
+    call_command("workflows_sync", "--dir", str(DEFINITIONS_DIR))
+    assert capsys.readouterr().out.count("unchanged (version 1)") == len(SHIPPED)
+    shutil.copy(DEFINITIONS_DIR / "generic.yaml", tmp_path / "generic.yaml")  # a folder without them
+    with pytest.raises(CommandError, match="escalate_after_days needs an escalate_role"):
+        call_command("workflows_sync", "--dir", str(tmp_path))
+
+
+def test_writing_out_the_projects_defaults_in_a_file_makes_no_new_version(db, projects_folder):
+    text = (DEFINITIONS_DIR / "generic.yaml").read_text()
+    assert "watchers: [member, chair]\n" in text and "escalate_role" not in text
+    explicit = text.replace("escalate_after_days: 90}", "escalate_after_days: 90, escalate_role: steering}")
+    without_watchers = text.replace("watchers: [member, chair]\n", "")
+    for changed in (explicit, without_watchers):
+        assert changed != text
+        (projects_folder / "generic.yaml").write_text(changed)
+        (result,) = workflow_definitions_sync(directory=projects_folder)
+        assert (result.key, result.created) == ("generic", False)
+
+
+JOBTICKET_TABLE = {
+    "start_negotiation": {"chair"},
+    "reassess_needs": {"chair"},
+    "record_agreement": {"chair"},
+    "approve_contract": {"steering"},
+    "renegotiate": {"chair", "steering"},
+    "launch": {"chair"},
+    "start_evaluation": {"chair"},
+    "continue_ticket": {"chair", "steering"},
+    "complete": {"chair", "steering"},
+    "hold": {"chair", "steering", "admin"},
+    "resume": {"chair", "steering", "admin"},
+    "cancel": {"chair", "steering", "admin"},
+}
+
+
+@pytest.mark.parametrize("role", ["member", "chair", "steering", "staff", "forum", "admin"])
+@pytest.mark.parametrize("name", JOBTICKET_TABLE)
+def test_jobticket_permission_table(name, role):
+    definition = parse_definition(_files()["jobticket"])
+    assert set(definition.transitions) == set(JOBTICKET_TABLE)
+    assert (role in definition.transitions[name].roles) is (role in JOBTICKET_TABLE[name])
