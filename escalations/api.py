@@ -177,6 +177,12 @@ class EscalationViewSet(
     filterset_class = EscalationFilter
     lookup_value_regex = "[0-9]+"
 
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method in ("POST", "PUT", "PATCH"):
+            # A body that cannot be read is a 400 whatever it is sent to, before any lookup.
+            request.data  # noqa: B018
+
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
             return EscalationUpdateSerializer

@@ -324,6 +324,12 @@ class VoteViewSet(
     filterset_class = VoteFilter
     lookup_value_regex = "[0-9]+"
 
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method in ("POST", "PUT", "PATCH"):
+            # A body that cannot be read is a 400 whatever it is sent to, before any lookup.
+            request.data  # noqa: B018
+
     def get_serializer_class(self):
         if self.action == "create":
             return VoteCreateSerializer
