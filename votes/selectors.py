@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from accounts.models import User
 
-from .models import Participation, Vote
+from .models import Ballot, Elector, Participation, Vote
 from .permissions import electors_of, visible_votes_condition
 
 
@@ -49,3 +51,43 @@ def vote_turnout(vote: Vote) -> int:
 def participation_of(*, vote: Vote, user: User) -> Participation | None:
     """Whether (and when) the person, or the organisation they cast for, has voted."""
     return Participation.objects.filter(elector__in=electors_of(vote, user)).select_related("elector").first()
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One electorate entry a person may cast for, and whether it has voted (never what, if secret)."""
+
+    elector: Elector
+    capacity: str  # "member", "representative" or "deputy"
+    participation: Participation | None
+    content: list[int] | None  # open votes only: the stored ballot; secret votes: always None
+
+
+def vote_standing(*, vote: Vote, user: User) -> list[Standing]:
+    """The electorate entries `user` may cast for in `vote`, each with its participation (three queries).
+
+    For a secret vote nothing links a ballot to its elector, so `content` stays None.
+    """
+    electors = list(electors_of(vote, user).select_related("organisation").order_by("pk"))
+    if not electors:
+        return []
+    ids = [elector.pk for elector in electors]
+    participations = {p.elector_id: p for p in Participation.objects.filter(elector_id__in=ids)}
+    contents = {}
+    if not vote.secret:
+        contents = dict(Ballot.objects.filter(elector_id__in=ids).values_list("elector_id", "content"))
+    standing = []
+    for elector in electors:
+        if elector.organisation_id is None:
+            capacity = "member"
+        else:
+            capacity = "representative" if elector.representative_id == user.pk else "deputy"
+        standing.append(
+            Standing(
+                elector=elector,
+                capacity=capacity,
+                participation=participations.get(elector.pk),
+                content=contents.get(elector.pk),
+            )
+        )
+    return standing

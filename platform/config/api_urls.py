@@ -4,8 +4,10 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import ApiTokenViewSet, MeView, TokenView
+from escalations.api import EscalationViewSet
 from notifications.api import DeliveryViewSet, NotificationViewSet, PreferenceViewSet
 from projects.api import CommentViewSet, ProjectViewSet, TaskViewSet
+from votes.api import VoteViewSet
 from workgroups.api import BodyViewSet, InvitationViewSet, MembershipViewSet
 
 router = DefaultRouter()
@@ -19,6 +21,8 @@ router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("comments", CommentViewSet, basename="comment")
+router.register("escalations", EscalationViewSet, basename="escalation")
+router.register("votes", VoteViewSet, basename="vote")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

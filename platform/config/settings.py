@@ -295,6 +295,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "workgroups.models.Role",
         "TaskStatusEnum": "projects.models.Task.Status",
         "InvitationStatusEnum": "workgroups.models.Invitation.Status",
+        "VoteStatusEnum": "votes.models.Vote.Status",
     },
 }
 
