@@ -224,3 +224,29 @@ def test_one_vote_that_fails_to_close_does_not_keep_the_sweep_from_the_others(wo
     fine.refresh_from_db()
     assert (broken.status, fine.status) == ("open", "closed")
     assert votes_sweep(now=later) == (0, 1)  # the next run closes it
+
+
+@pytest.mark.services
+def test_a_real_worker_closes_the_vote_at_its_closing_time(transactional_db, world, purged_broker):
+    """Opening queues `votes.close_due` with eta = the closing time on the real broker; a real
+    worker runs it then (no beat here, so not the sweep)."""
+    from tests.notifications.support import wait_for_idle_workers
+    from tests.support import running_worker, wait_for
+
+    people = electorate(world, 3)
+    with running_worker(name="votes-close"):
+        vote = vote_new(world, closes_at=timezone.now() + datetime.timedelta(seconds=4))
+        ballot_cast(vote=vote, actor=people[0], choices=[YES])
+        wait_for(
+            lambda: Vote.objects.filter(pk=vote.pk, status="closed").exists(),
+            timeout=60,
+            message="the worker to close the vote",
+        )
+        wait_for_idle_workers(purged_broker)
+    vote.refresh_from_db()
+
+    assert vote.close_reason == "schedule"
+    assert vote.closed_at >= vote.closes_at
+    assert (vote.result["turnout"], vote.result["counts"]["Ja"], vote.passed) == (1, 1, True)
+    with pytest.raises(VoteClosed, match=CLOSED_MESSAGE):
+        ballot_cast(vote=vote, actor=people[1], choices=[NO])
