@@ -307,6 +307,8 @@ def ballot_cast(
     cast by its representative or its deputy, whoever comes first; only that person may
     change it, the other is told who voted.
     """
+    if vote.status == Vote.Status.SCHEDULED and vote.opens_at <= timezone.now():
+        vote_open(vote=vote)  # its time has come, and the sweep has not been by yet
     locked = _lock_open(vote)
     electors = electors_of(locked, actor)
     if organisation_id is not None:

@@ -184,6 +184,20 @@ def test_a_scheduled_vote_opens_at_its_time_with_the_electorate_of_that_moment(w
     assert vote_count(vote).ballots == 1
 
 
+def test_a_ballot_cast_once_the_opening_time_has_come_opens_the_vote_before_the_sweep_does(world):
+    people = electorate(world, 2)
+    opens = timezone.now() + datetime.timedelta(hours=1)
+    vote = vote_new(world, opens_at=opens, days=2)
+
+    with time_machine.travel(opens + datetime.timedelta(seconds=5)):
+        assert ballot_cast(vote=vote, actor=people[0], choices=[YES]).changed is False
+        assert votes_sweep() == (0, 0)
+    vote.refresh_from_db()
+
+    assert (vote.status, vote.electorate_size) == ("open", 2)
+    assert vote.electorate_sha256 == fingerprint(p.pk for p in people)
+
+
 def test_a_vote_that_was_never_opened_is_opened_and_closed_by_the_sweep_without_an_opening_notice(world):
     from notifications.models import Notification
 
