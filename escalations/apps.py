@@ -10,7 +10,7 @@ class EscalationsConfig(AppConfig):
         from notifications.kinds import register_kind
         from notifications.subjects import ObjectPermission, register_subject
 
-        from . import workflow  # noqa: F401 - registers the escalation guards and effects
+        from . import workflow  # registers the escalation guards and effects (on import)
         from .models import Escalation, EscalationGroupObjectPermission
         from .services import KIND_DECIDED, KIND_RAISED
 
@@ -22,6 +22,6 @@ class EscalationsConfig(AppConfig):
         register_kind(
             KIND_DECIDED,
             _("Entscheidung des Steuerteams über eine Eskalation"),
-            title=_("„{title}“: {decision}"),
+            title=workflow.decided_title,
         )
         register_subject(Escalation, ObjectPermission(EscalationGroupObjectPermission, "view_escalation"))

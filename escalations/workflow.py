@@ -79,3 +79,15 @@ def escalation_vote_passed(ctx: HookContext) -> str | None:
     if votes.exclude(status=Vote.Status.CLOSED).exists():
         return _("Die Abstimmung im Forum läuft noch.")
     return _("Dafür braucht es eine angenommene Abstimmung des Forums zu einem Thema dieses Projekts.")
+
+
+def decided_title(notification) -> str:
+    """The headline of an escalation_decided notification, in the reader's language: what was decided."""
+    decisions = {
+        "approve": _("freigegeben, das Forum stimmt ab"),
+        "return": _("zur Überarbeitung zurückgegeben"),
+        "refuse": _("abgelehnt"),
+    }
+    data = notification.data
+    decision = decisions.get(data.get("transition"), data.get("outcome") or "")
+    return _("„%(title)s“: %(decision)s") % {"title": data.get("title", ""), "decision": decision}

@@ -4,11 +4,20 @@
      "options": ["<label>", ...],
      "ballots": [{"count": n, "ranking": [["<label>", ...], ...]}, ...]   (schulze)
      "ballots": [{"count": n, "choices": ["<label>", ...]}, ...]          (the others)
-     "electorate_size": n, "electorate_sha256": "<hex>", "ballots_sha256": "<hex>"}  (optional)
+     "electorate_size": n, "electorate_sha256": "<hex>", "ballots_sha256": "<hex>",    (optional)
+     "receipts": [{"sha256": "<hex>", "ranking" | "choices": [...]}, ...]}             (optional)
 
 A ranking is a list of tiers, best first; options in one tier are ranked equal, options left
 out rank below every listed one. For yes_no_abstain the options are yes, no, abstain in this
 order. Any other key is an error.
+
+"receipts" (the export of a secret vote) lets each voter find their own ballot: one entry per
+ballot, with "sha256", the SHA-256 (hex) of the receipt code the voter was shown when casting,
+taken of the code in capitals without dashes (only the letters A–Z and the digits 0–9 are kept:
+"abcd-efgh" and "ABCDEFGH" are the same code; see `receipt_sha256`), and that ballot's
+"choices" or "ranking" in canonical form (step 1 below). The entries are sorted by "sha256",
+each hash once, and the ballots they carry, each counted once, are exactly the ballot set of
+"ballots". `manage.py vote_recount FILE --receipt CODE` says whether the ballot is in the file.
 
 ballots_sha256 identifies the ballot set, whatever the order or grouping of the file:
 1. each ballot in canonical form: choices sorted; each tier of a ranking sorted, and a last tier
@@ -27,6 +36,7 @@ import gc
 import hashlib
 import json
 import re
+import string
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,8 +47,9 @@ from votes.counting import SIMPLE_MAJORITY, Method, Quorum, Result, Threshold, V
 from votes.counting.ballots import check_options, choice_counts, rank_matrix
 
 REQUIRED_KEYS = ("vote", "method", "options", "ballots")
-OPTIONAL_KEYS = ("electorate_size", "electorate_sha256", "ballots_sha256")
+OPTIONAL_KEYS = ("electorate_size", "electorate_sha256", "ballots_sha256", "receipts")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+RECEIPT_CHARACTERS = frozenset(string.ascii_uppercase + string.digits)
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -59,6 +70,18 @@ class VoteExport:
     electorate_size: int | None = None
     electorate_sha256: str | None = None
     ballots_sha256: str | None = None
+    # Secret votes: (receipt hash, canonical choices or ranking) per ballot, sorted by the hash.
+    receipts: tuple[tuple[str, list], ...] | None = None
+
+    def receipt_ballot(self, code: str) -> list | None:
+        """The canonical choices or ranking of the ballot with receipt `code`, or None."""
+        return dict(self.receipts or ()).get(receipt_sha256(code))
+
+
+def receipt_sha256(code: str) -> str:
+    """SHA-256 (hex) of a receipt code in capitals without dashes (only A–Z and 0–9 kept)."""
+    normalised = "".join(ch for ch in code.upper() if ch in RECEIPT_CHARACTERS)
+    return hashlib.sha256(normalised.encode("ascii")).hexdigest()
 
 
 def parse_export(data: Any) -> VoteExport:
@@ -87,6 +110,9 @@ def parse_export(data: Any) -> VoteExport:
         value = data.get(key)
         if value is not None and (not isinstance(value, str) or not SHA256_HEX.fullmatch(value)):
             raise ExportError(f'"{key}" must be 64 lowercase hex digits', code="export_hash")
+    receipts = None
+    if "receipts" in data:
+        receipts = _parse_receipts(method, options, data["receipts"], data["ballots"])
     return VoteExport(
         title=title,
         method=method,
@@ -95,7 +121,56 @@ def parse_export(data: Any) -> VoteExport:
         electorate_size=electorate_size,
         electorate_sha256=data.get("electorate_sha256"),
         ballots_sha256=data.get("ballots_sha256"),
+        receipts=receipts,
     )
+
+
+def _parse_receipts(
+    method: Method, options: Sequence[str], receipts: Any, ballots: Any
+) -> tuple[tuple[str, list], ...]:
+    """The receipts checked strictly (see the module docstring); raises ExportError or BallotError."""
+    field = "ranking" if method.ranked else "choices"
+    if not isinstance(receipts, list):
+        raise ExportError('"receipts" must be a list', code="export_receipts")
+    keys = {"sha256", field}
+    previous = ""
+    for number, entry in enumerate(receipts, start=1):
+        if not isinstance(entry, dict) or entry.keys() != keys:
+            raise ExportError(
+                f'receipt {number}: an entry is an object with exactly the keys "sha256" and "{field}"',
+                code="export_receipts",
+            )
+        digest = entry["sha256"]
+        if not isinstance(digest, str) or not SHA256_HEX.fullmatch(digest):
+            raise ExportError(
+                f'receipt {number}: "sha256" must be 64 lowercase hex digits', code="export_receipts"
+            )
+        if digest <= previous:
+            raise ExportError(
+                f"receipt {number}: the receipts must be sorted by sha256, each hash once",
+                code="export_receipts",
+            )
+        previous = digest
+    as_ballots = [{"count": 1, field: entry[field]} for entry in receipts]
+    try:
+        check_ballots(method, options, as_ballots)
+    except VoteDataError as error:
+        where = f"receipt {error.ballot}: " if error.ballot is not None else "receipts: "
+        message = str(error).removeprefix(f"ballot {error.ballot}: ")
+        raise ExportError(where + message, code="export_receipts") from None
+    for number, entry in enumerate(receipts, start=1):
+        if entry[field] != canonical_content(method, options, entry[field]):
+            raise ExportError(
+                f"receipt {number}: {field} is not in canonical form (sorted labels; a ranking without "
+                "a last tier that only lists the options left out)",
+                code="export_receipts",
+            )
+    if _merged(method, options, as_ballots)[1] != _merged(method, options, ballots)[1]:
+        raise ExportError(
+            "the receipts' ballots are not the ballot set: every ballot needs exactly one receipt",
+            code="export_receipts_mismatch",
+        )
+    return tuple((entry["sha256"], entry[field]) for entry in receipts)
 
 
 def load_export(path: str | Path) -> VoteExport:
@@ -192,8 +267,11 @@ def build_export(
     ballots: list[dict[str, Any]],
     electorate_size: int | None = None,
     electorate_sha256: str | None = None,
+    receipts: Sequence[tuple[str, list]] | None = None,
 ) -> dict[str, Any]:
-    """The export document with its ballots_sha256, ballots in canonical form; raises VoteDataError."""
+    """The export document with its ballots_sha256, ballots in canonical form; raises VoteDataError.
+
+    `receipts` (secret votes): (receipt hash, the ballot's choices or ranking) for every ballot."""
     method = Method.parse(method)
     document: dict[str, Any] = {
         "vote": title,
@@ -206,6 +284,12 @@ def build_export(
     if electorate_sha256 is not None:
         document["electorate_sha256"] = electorate_sha256
     document["ballots_sha256"] = ballots_sha256(method, options, document["ballots"])
+    if receipts is not None:
+        field = "ranking" if method.ranked else "choices"
+        document["receipts"] = [
+            {"sha256": digest, field: canonical_content(method, options, content)}
+            for digest, content in sorted(receipts, key=lambda receipt: receipt[0])
+        ]
     parse_export(document)
     return document
 

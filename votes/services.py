@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+import logging
 import secrets
 from collections import Counter
 from collections.abc import Sequence
@@ -25,10 +26,12 @@ from core.errors import Conflict, DomainError
 from notifications.services import notify
 from workgroups.models import Body, Membership, Role
 
-from . import counting
+from . import counting, export
 from .export import ballots_sha256, build_export
 from .models import Ballot, Delegation, Elector, Option, Participation, Vote
 from .permissions import electors_of, may_create_vote
+
+logger = logging.getLogger(__name__)
 
 KIND_OPENED, KIND_CLOSING, KIND_CLOSED = "vote_opened", "vote_closing", "vote_closed"
 YES_NO_ABSTAIN_LABELS = ("Ja", "Nein", "Enthaltung")  # shared content: the platform's source language
@@ -110,7 +113,8 @@ def vote_create_raised(
     if vote.opens_at is None:
         vote.opens_at = timezone.now()
     labels = _clean_options(vote.method, options)
-    vote.full_clean(exclude=["status"])
+    # The table's constraints say the same as _check_settings, which says it in words.
+    vote.full_clean(exclude=["status"], validate_constraints=False)
     _check_settings(vote)
     vote.save()
     Option.objects.bulk_create(
@@ -183,12 +187,14 @@ def vote_open(*, vote: Vote) -> Vote:
         electorate_size=locked.electorate_size,
         electorate_sha256=locked.electorate_sha256,
     )
-    notify(
-        kind=KIND_OPENED,
-        recipients=User.objects.filter(pk__in=electorate_user_ids(locked)),
-        subject=locked,
-        data=notification_data(locked),
-    )
+    if locked.closes_at > now:
+        # (A vote that the sweep opens only after its close, to close it, is not announced.)
+        notify(
+            kind=KIND_OPENED,
+            recipients=User.objects.filter(pk__in=electorate_user_ids(locked)),
+            subject=locked,
+            data=notification_data(locked),
+        )
     transaction.on_commit(partial(_schedule_close, locked.pk, locked.closes_at), robust=True)
     vote.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return vote
@@ -230,9 +236,9 @@ def receipt_new() -> str:
 
 
 def receipt_sha256(code: str) -> str:
-    """The hash a secret ballot keeps of its receipt: SHA-256 of the code in capitals without dashes."""
-    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
-    return hashlib.sha256(normalised.encode()).hexdigest()
+    """The hash a secret ballot keeps of its receipt: SHA-256 of the code in capitals without dashes
+    (the export publishes it, and `vote_recount --receipt` finds the ballot by it)."""
+    return export.receipt_sha256(code)
 
 
 def ballot_content(vote: Vote, *, option_count: int, choices: Any = None, ranking: Any = None) -> list[int]:
@@ -294,8 +300,15 @@ def ballot_cast(
     """Cast or change the ballot of the actor (or of the organisation they cast for).
 
     One ballot per elector: the Participation row is unique per elector (a database
-    constraint), so ballots cast at the same moment by the same voter leave exactly one.
+    constraint), so ballots cast at the same moment by the same voter leave exactly one. Of
+    such casts the first to commit casts the ballot; each later one is a change of it (and
+    is refused as any change would be: no changes allowed, or a secret ballot without its
+    receipt), so the ballot that stays is the last one accepted. An organisation's vote is
+    cast by its representative or its deputy, whoever comes first; only that person may
+    change it, the other is told who voted.
     """
+    if vote.status == Vote.Status.SCHEDULED and vote.opens_at <= timezone.now():
+        vote_open(vote=vote)  # its time has come, and the sweep has not been by yet
     locked = _lock_open(vote)
     electors = electors_of(locked, actor)
     if organisation_id is not None:
@@ -311,17 +324,30 @@ def ballot_cast(
             with transaction.atomic():
                 Participation.objects.create(vote=locked, elector=elector, cast_by=actor)
         except IntegrityError:
-            raise Conflict(
-                _("Für diese Stimme wurde gerade eben abgestimmt. Bitte die Seite neu laden.")
-            ) from None
-        code = receipt_new() if locked.secret else None
-        Ballot.objects.create(
-            vote=locked,
-            content=content,
-            elector=None if locked.secret else elector,
-            receipt_sha256=receipt_sha256(code) if code else "",
+            # Cast for the same elector at the same moment, and committed first (on PostgreSQL
+            # the insert waited for it): this cast changes that ballot, if a change may.
+            participation = Participation.objects.select_for_update().filter(elector=elector).first()
+            if participation is None:
+                raise Conflict(
+                    _("Für diese Stimme wurde gerade eben abgestimmt. Bitte die Seite neu laden.")
+                ) from None
+        else:
+            code = receipt_new() if locked.secret else None
+            Ballot.objects.create(
+                vote=locked,
+                content=content,
+                elector=None if locked.secret else elector,
+                receipt_sha256=receipt_sha256(code) if code else "",
+            )
+            return CastResult(changed=False, receipt=code, elector=elector)
+    if elector.organisation_id and participation.cast_by_id != actor.pk:
+        raise Conflict(
+            _(
+                "Für %(organisation)s hat %(person)s bereits abgestimmt; nur diese Person kann "
+                "die Stimme ändern."
+            )
+            % {"organisation": elector.organisation, "person": participation.cast_by}
         )
-        return CastResult(changed=False, receipt=code, elector=elector)
     if not locked.ballots_changeable:
         raise Conflict(_("Die Stimme ist abgegeben; bei dieser Abstimmung kann sie nicht geändert werden."))
     if locked.secret:
@@ -356,18 +382,21 @@ def _quorum(vote: Vote) -> counting.Quorum | None:
     return None
 
 
+def labelled_content(vote: Vote, labels: Sequence[str], content: Sequence[int]) -> list:
+    """One stored ballot as the export writes it: chosen labels, or the ranking's tiers of labels."""
+    if not vote.ranked:
+        return [labels[p] for p in content]
+    tiers: dict[int, list[str]] = {}
+    for position, rank in enumerate(content):
+        tiers.setdefault(rank, []).append(labels[position])
+    return [tiers[rank] for rank in sorted(tiers)]
+
+
 def labelled_ballots(vote: Vote, labels: Sequence[str], contents: Any) -> list[dict[str, Any]]:
     """Stored ballot contents as export ballots, identical ones merged with their count."""
+    field = "ranking" if vote.ranked else "choices"
     grouped = Counter(map(tuple, contents))
-    if not vote.ranked:
-        return [{"count": n, "choices": [labels[p] for p in content]} for content, n in grouped.items()]
-    ballots = []
-    for ranks, n in grouped.items():
-        tiers: dict[int, list[str]] = {}
-        for position, rank in enumerate(ranks):
-            tiers.setdefault(rank, []).append(labels[position])
-        ballots.append({"count": n, "ranking": [tiers[rank] for rank in sorted(tiers)]})
-    return ballots
+    return [{"count": n, field: labelled_content(vote, labels, content)} for content, n in grouped.items()]
 
 
 def vote_labels(vote: Vote) -> list[str]:
@@ -464,15 +493,22 @@ def votes_sweep(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     """Open what is due to open and close what is due to close (a lost scheduled task); (opened, closed)."""
     now = now or timezone.now()
     opened = closed = 0
+    # One vote that fails (logged) must not keep the others from opening or closing.
     for pk in Vote.objects.filter(
         status=Vote.Status.SCHEDULED, opens_at__lte=now, closes_at__gt=now
     ).values_list("pk", flat=True):
-        vote_open(vote=Vote(pk=pk))
-        opened += 1
+        try:
+            vote_open(vote=Vote(pk=pk))
+            opened += 1
+        except Exception:
+            logger.exception("the sweep could not open vote #%s", pk)
     for pk in Vote.objects.filter(
         status__in=[Vote.Status.OPEN, Vote.Status.SCHEDULED], closes_at__lte=now
     ).values_list("pk", flat=True):
-        closed += vote_close(vote=Vote(pk=pk), reason=Vote.CloseReason.SWEEP, now=now)
+        try:
+            closed += vote_close(vote=Vote(pk=pk), reason=Vote.CloseReason.SWEEP, now=now)
+        except Exception:
+            logger.exception("the sweep could not close vote #%s", pk)
     return opened, closed
 
 
@@ -491,21 +527,22 @@ def vote_export(vote: Vote) -> dict[str, Any]:
     if not vote.is_closed:
         raise DomainError(_("Die Stimmzettel werden erst nach dem Schluss der Abstimmung veröffentlicht."))
     labels = vote_labels(vote)
-    document = build_export(
+    receipts = None
+    if vote.secret:
+        # Each ballot with the hash of its receipt, so that a voter can find their own.
+        receipts = [
+            (digest, labelled_content(vote, labels, content))
+            for digest, content in Ballot.objects.filter(vote=vote).values_list("receipt_sha256", "content")
+        ]
+    return build_export(
         title=vote.title,
         method=vote.method,
         options=labels,
         ballots=vote_ballots(vote),
         electorate_size=vote.electorate_size,
         electorate_sha256=vote.electorate_sha256,
+        receipts=receipts,
     )
-    if vote.secret:
-        document["receipts"] = sorted(
-            Ballot.objects.filter(vote=vote)
-            .exclude(receipt_sha256="")
-            .values_list("receipt_sha256", flat=True)
-        )
-    return document
 
 
 def vote_default_duration() -> datetime.timedelta:

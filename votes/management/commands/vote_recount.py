@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from votes.counting import THRESHOLDS, ChoiceResult, Quorum, SchulzeResult, VoteDataError, YesNoAbstainResult
 from votes.counting.rules import QuorumCheck
-from votes.export import Recount, count_export, load_export
+from votes.export import Recount, VoteExport, count_export, load_export, receipt_sha256
 
 LABEL_WIDTH = 28
 
@@ -13,7 +13,8 @@ LABEL_WIDTH = 28
 class Command(BaseCommand):
     help = (
         "Count a published vote export (JSON) offline with the platform's counting code and print "
-        "the result: order with ties, counts, and for Schulze the pairwise matrix and strongest paths."
+        "the result: order with ties, counts, and for Schulze the pairwise matrix and strongest paths. "
+        "With --receipt, say whether the ballot of that receipt code is in the file (secret votes)."
     )
 
     def add_arguments(self, parser):
@@ -30,8 +31,16 @@ class Command(BaseCommand):
             default=None,
             help='minimum turnout: a share of electorate_size ("50%%", "1/2") or a number of voters ("30")',
         )
+        parser.add_argument(
+            "--receipt",
+            default=None,
+            metavar="CODE",
+            help="the receipt code shown when casting a secret ballot: is that ballot in the file?",
+        )
 
-    def handle(self, *args, file, json: bool = False, threshold: str = "simple", quorum=None, **options):
+    def handle(
+        self, *args, file, json: bool = False, threshold: str = "simple", quorum=None, receipt=None, **options
+    ):
         try:
             export = load_export(file)
             recount = count_export(
@@ -41,10 +50,18 @@ class Command(BaseCommand):
             )
         except VoteDataError as error:
             raise CommandError(f"{file}: {error}") from None
+        if receipt is not None and export.receipts is None:
+            raise CommandError(
+                f"{file}: the file lists no receipts (only the export of a secret vote has them)"
+            )
+        found = receipt_check(export, receipt) if receipt is not None else None
         if json:
-            self.stdout.write(dump_json(as_json(recount)))
+            self.stdout.write(dump_json({**as_json(recount), **({"receipt": found} if found else {})}))
         else:
-            self.stdout.write("\n".join(render(recount)))
+            self.stdout.write("\n".join(render(recount) + (render_receipt(export, found) if found else [])))
+        if found and not found["found"]:
+            # Said on stdout above; the exit status lets a script tell as well.
+            raise CommandError(f"{file}: no ballot with receipt {receipt} in this file")
 
 
 def dump_json(value: Any) -> str:
@@ -60,6 +77,35 @@ def as_json(recount: Recount) -> dict[str, Any]:
         "ballots_sha256": recount.ballots_sha256,
         "ballots_sha256_checked": recount.hash_checked,
     }
+
+
+def receipt_check(export: VoteExport, code: str) -> dict[str, Any]:
+    """Whether the ballot of receipt `code` is in the export, and that ballot (canonical form)."""
+    ballot = export.receipt_ballot(code)
+    field = "ranking" if export.method.ranked else "choices"
+    return {
+        "code": code,
+        "sha256": receipt_sha256(code),
+        "found": ballot is not None,
+        "ballot": {field: ballot} if ballot is not None else None,
+    }
+
+
+def render_receipt(export: VoteExport, found: dict[str, Any]) -> list[str]:
+    lines = ["", f"Receipt: {found['code']} (sha256 {found['sha256']})"]
+    if not found["found"]:
+        return [*lines, "  NOT in the file: no ballot of this file has this receipt."]
+    lines.append("  in the file; its ballot:")
+    if "choices" in found["ballot"]:
+        choices = found["ballot"]["choices"]
+        return [*lines, f"  choices: {', '.join(choices) if choices else '(none)'}"]
+    ranking = found["ballot"]["ranking"]
+    listed = {label for tier in ranking for label in tier}
+    left_out = [label for label in export.options if label not in listed]
+    lines += [f"  {place}. {' = '.join(tier)}" for place, tier in enumerate(ranking, start=1)]
+    if left_out:
+        lines.append(f"  below all of these, ranked equal: {', '.join(left_out)}")
+    return lines
 
 
 def short(label: str) -> str:
