@@ -88,6 +88,12 @@ def _check_settings(vote: Vote) -> None:
         errors["quorum_value"] = _("Ein Quorum als Anteil liegt zwischen 1 und 100 Prozent.")
     if vote.method != Vote.Method.YES_NO_ABSTAIN and vote.threshold != Vote.Threshold.SIMPLE:
         errors["threshold"] = _("Eine Zwei-Drittel-Mehrheit gibt es nur bei Ja / Nein / Enthaltung.")
+    if vote.secret and vote.results_live:
+        # Watching the count move between two entries in the turnout would show one voter's ballot.
+        errors["results_live"] = _(
+            "Bei einer geheimen Abstimmung bleibt das Ergebnis bis zum Schluss verborgen: "
+            "ein laufender Zwischenstand würde einzelne Stimmen erkennbar machen."
+        )
     if errors:
         raise ValidationError(errors)
 

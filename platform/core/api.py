@@ -37,8 +37,9 @@ class AddressRateThrottle(ClientAddressMixin, AnonRateThrottle):
 def exception_handler(exc, context):
     """Turn domain errors and model validation errors into 4xx answers with a readable reason.
 
-    Django's Http404 and PermissionDenied carry English developer text ("No Project matches the
-    given query."); they are answered with DRF's own message in the request's language instead.
+    Django's Http404 carries English developer text ("No Project matches the given query."); it
+    is answered with DRF's own message in the request's language instead. A PermissionDenied
+    keeps the reason a service gave it (translated), else DRF's message.
     """
     if isinstance(exc, DomainError):
         return Response({"detail": exc.reason}, status=exc.status_code)
@@ -49,5 +50,5 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(detail=str(exc) or None)
     return drf_exception_handler(exc, context)

@@ -6,28 +6,28 @@ import pytest
 from escalations.services import escalation_transition
 from projects.models import Project
 from projects.services import project_create
+from projects.workflow import DEFINITIONS_DIR
 from tests.escalations.test_services import approve, raise_topic, state, submit
 from tests.votes.test_services import NO, YES, close, electorate
 from votes.services import ballot_cast
 from workflows.errors import TransitionForbidden, TransitionNotAllowed
 from workflows.models import TransitionRecord
 from workflows.services import workflow_definitions_sync, workflow_transition
-from workflows.services.sync import DEFINITIONS_DIR
 
 NO_PASSED_VOTE = "Dafür braucht es eine angenommene Abstimmung des Forums zu einem Thema dieses Projekts."
 RUNNING = "Die Abstimmung im Forum läuft noch."
 
 
 @pytest.fixture
-def guarded_project(world, tmp_path) -> Project:
+def guarded_project(world, projects_folder) -> Project:
     """A generic project whose planning may only start after the forum passed a topic it raised."""
     text = (DEFINITIONS_DIR / "generic.yaml").read_text(encoding="utf-8")
     start = "    from: idea\n    to: planning\n    roles: [chair]\n"
     assert text.count(start) == 1
-    (tmp_path / "generic.yaml").write_text(
+    (projects_folder / "generic.yaml").write_text(
         text.replace(start, start + "    guards: [escalation_vote_passed]\n"), encoding="utf-8"
     )
-    (result,) = workflow_definitions_sync(directory=tmp_path)
+    (result,) = workflow_definitions_sync(directory=projects_folder)
     assert result.created
     return project_create(
         workgroup=world.group, actor=world.people["chair"], title="Jobticket 2.0", summary="s", type="generic"

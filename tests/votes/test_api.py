@@ -193,10 +193,11 @@ def test_organisation_votes_once_through_representative_or_deputy(forum):
     assert detail["electors"][0]["organisation_name"] == "Kaffeerösterei Plum GmbH"
     first = cast(forum, "representative", vote, {"choices": [0], "organisation": organisation})
     assert first.status_code == 201 and first.json()["organisation"] == organisation
+    # Whoever cast first holds the organisation's vote; the other is told who did.
     second = cast(forum, "deputy", vote, {"choices": [1]})
-    assert second.status_code == 200 and second.json()["changed"] is True
+    assert second.status_code == 409 and "bereits abgestimmt" in second.json()["detail"]
     assert Participation.objects.filter(vote=vote).count() == 1
-    assert Ballot.objects.get(vote=vote).content == [1]
+    assert Ballot.objects.get(vote=vote).content == [0]
     # A forum member without an organisation mandate is not in this electorate.
     assert cast(forum, "forum_member", vote, {"choices": [0]}).status_code == 403
 
