@@ -4,7 +4,8 @@
      "options": ["<label>", ...],
      "ballots": [{"count": n, "ranking": [["<label>", ...], ...]}, ...]   (schulze)
      "ballots": [{"count": n, "choices": ["<label>", ...]}, ...]          (the others)
-     "electorate_size": n, "electorate_sha256": "<hex>", "ballots_sha256": "<hex>"}  (optional)
+     "electorate_size": n, "electorate_sha256": "<hex>", "ballots_sha256": "<hex>",  (optional)
+     "receipts": ["<hex>", ...]}  (optional; secret votes: SHA-256 of each receipt code)
 
 A ranking is a list of tiers, best first; options in one tier are ranked equal, options left
 out rank below every listed one. For yes_no_abstain the options are yes, no, abstain in this
@@ -37,7 +38,7 @@ from votes.counting import SIMPLE_MAJORITY, Method, Quorum, Result, Threshold, V
 from votes.counting.ballots import check_options, choice_counts, rank_matrix
 
 REQUIRED_KEYS = ("vote", "method", "options", "ballots")
-OPTIONAL_KEYS = ("electorate_size", "electorate_sha256", "ballots_sha256")
+OPTIONAL_KEYS = ("electorate_size", "electorate_sha256", "ballots_sha256", "receipts")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -87,6 +88,12 @@ def parse_export(data: Any) -> VoteExport:
         value = data.get(key)
         if value is not None and (not isinstance(value, str) or not SHA256_HEX.fullmatch(value)):
             raise ExportError(f'"{key}" must be 64 lowercase hex digits', code="export_hash")
+    receipts = data.get("receipts")
+    if receipts is not None and (
+        not isinstance(receipts, list)
+        or not all(isinstance(value, str) and SHA256_HEX.fullmatch(value) for value in receipts)
+    ):
+        raise ExportError('"receipts" must be a list of 64 lowercase hex digits each', code="export_receipts")
     return VoteExport(
         title=title,
         method=method,
