@@ -63,7 +63,7 @@ class EscalationForm(forms.Form):
 
 class ReviewForm(forms.Form):
     verdict = forms.ChoiceField(
-        label=_("Ihr Votum"),
+        label=_("Zustimmung oder Einwand"),
         choices=Review.Verdict.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Bitte zustimmen oder einen Einwand erheben.")},

@@ -206,6 +206,8 @@ def _ballot_context(request, vote: Vote, *, replace: dict[int, dict] | None = No
 
 def _detail_context(request, vote: Vote, *, replace: dict[int, dict] | None = None) -> dict[str, Any]:
     escalation = getattr(vote, "escalation", None) if vote.origin_body_id else None
+    if escalation is not None and not request.user.has_perm("escalations.view_escalation", escalation):
+        escalation = None  # the forum sees the vote, not the group's topic behind it
     return {
         **_turnout_context(vote),
         **_ballot_context(request, vote, replace=replace),

@@ -198,6 +198,8 @@ def test_submit_review_return_resubmit_approve_opens_the_forum_vote(client, worl
     page = text(client.get(f"/votes/{vote.pk}/"))
     assert "Eingebracht von AG Fachkräfte" in page and f'href="/escalations/{escalation.pk}/"' in page
     assert f'href="/votes/{vote.pk}/"' in text(client.get("/escalations/"))
+    page = text(login(client, world, "forum_member").get(f"/votes/{vote.pk}/"))
+    assert "Eingebracht von AG Fachkräfte" in page and f'href="/escalations/{escalation.pk}/"' not in page
 
 
 def test_a_review_without_a_reason_shows_the_form_again(client, world):
