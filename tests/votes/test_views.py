@@ -470,3 +470,27 @@ def test_an_organisation_vote_says_for_whom_the_representative_or_deputy_casts(c
         login(client, world, "forum_member").post(f"/votes/{vote.pk}/ballot/", {"choice": "1"}).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize("method", list(Vote.Method.values))
+def test_results_of_a_vote_nobody_voted_in_still_show(client, world, method):
+    live = make_vote(world, method=method, results_live=True, title="Live")
+    past = closed(make_vote(world, method=method, title="Leer"))
+    login(client, world, "forum_member")
+    assert "0 von 1 Stimmberechtigten" in text(client.get(f"/votes/{live.pk}/results/"))
+    page = text(client.get(f"/votes/{past.pk}/results/"))
+    assert "0 von 1 Stimmberechtigten" in page
+    assert ("abgelehnt" in page) if method == Vote.Method.YES_NO_ABSTAIN else ("keine Stimmen" in page)
+
+
+def test_a_scheduled_vote_says_when_it_opens_and_has_no_ballot_yet(client, world):
+    vote = make_vote(world, opens_at=timezone.now() + DAY)
+    login(client, world, "forum_member")
+    page = text(client.get(f"/votes/{vote.pk}/"))
+    assert "Die Abstimmung öffnet am" in page and "Stimme abgeben" not in page
+    assert "Fingerabdruck" not in page  # the electorate is frozen only when it opens
+    response = client.post(f"/votes/{vote.pk}/ballot/", {"choice": "1"})
+    assert response.status_code == 403  # nobody is in an electorate that does not exist yet
+    with time_machine.travel(vote.opens_at + datetime.timedelta(minutes=1)):
+        page = text(client.get(f"/votes/{vote.pk}/"))
+    assert "Stimme abgeben" in page and "Fingerabdruck" in page
