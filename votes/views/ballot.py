@@ -1,4 +1,4 @@
-"""Vote pages: the list, creating a vote, the ballot (htmx, and plain forms), turnout, results, export.
+"""The vote's page and its ballot: cast, change, rearrange without JavaScript, live turnout.
 
 Every page first lets a vote that is due open or close (`vote_close_if_due`), so nobody sees an
 open ballot after the closing time, even when the closing task has not come by yet.
@@ -6,9 +6,6 @@ open ballot after the closing time, even when the closing task has not come by y
 
 from __future__ import annotations
 
-import json
-import math
-from fractions import Fraction
 from typing import Any
 
 from django.contrib import messages
@@ -23,9 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 from core.errors import DomainError
 from core.forms import add_service_errors
 
-from .forms import (
+from ..forms import (
     BallotForm,
-    VoteForm,
     content_from_ranks,
     option_labels,
     rank_field,
@@ -34,68 +30,11 @@ from .forms import (
     ranks_move,
     ranks_order,
 )
-from .models import Elector, Vote
-from .permissions import may_create_vote, may_download_ballots, may_see_results
-from .selectors import (
-    electors_for,
-    open_ballot_content,
-    vote_get_for_user,
-    vote_turnout,
-    votes_due,
-    votes_list,
-)
-from .services import ballot_cast, receipt_sha256, result_passed, vote_close_if_due, vote_count, vote_create
-from .services import vote_export as export_document
-
-PAST_VOTES_SHOWN = 200
-
-
-def _vote_for(request, pk: int) -> Vote:
-    return vote_close_if_due(vote_get_for_user(user=request.user, pk=pk))
-
-
-@login_required
-def vote_list(request):
-    for vote in votes_due(user=request.user):
-        vote_close_if_due(vote)
-    votes = list(votes_list(user=request.user)[: PAST_VOTES_SHOWN + 100])
-    return render(
-        request,
-        "votes/list.html",
-        {
-            "current": [vote for vote in votes if not vote.is_closed],
-            "past": [vote for vote in votes if vote.is_closed][:PAST_VOTES_SHOWN],
-            "may_create": may_create_vote(request.user),
-        },
-    )
-
-
-@login_required
-def vote_new(request):
-    if not may_create_vote(request.user):
-        raise PermissionDenied
-    form = VoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        options = data.pop("options")
-        if data["opens_at"] is None:
-            del data["opens_at"]
-        try:
-            vote = vote_create(actor=request.user, options=options, **data)
-        except (ValidationError, DomainError) as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Abstimmung angelegt; sie ist geöffnet.")
-                if vote.is_open
-                else _("Abstimmung angelegt; sie öffnet zur angegebenen Zeit."),
-            )
-            return redirect(vote)
-    return render(request, "votes/form.html", {"form": form})
-
-
-# The detail page and the ballot ----------------------------------------------------------------
+from ..models import Elector, Vote
+from ..permissions import may_download_ballots, may_see_results
+from ..selectors import electors_for, open_ballot_content, vote_turnout
+from ..services import ballot_cast, receipt_sha256
+from .pages import vote_for
 
 
 def _turnout_context(vote: Vote) -> dict[str, Any]:
@@ -219,14 +158,14 @@ def _detail_context(request, vote: Vote, *, replace: dict[int, dict] | None = No
 
 @login_required
 def vote_detail(request, pk: int):
-    vote = _vote_for(request, pk)
+    vote = vote_for(request, pk)
     return render(request, "votes/detail.html", _detail_context(request, vote))
 
 
 @require_GET
 @login_required
 def vote_turnout_partial(request, pk: int):
-    vote = _vote_for(request, pk)
+    vote = vote_for(request, pk)
     return render(request, "votes/_turnout.html", {**_turnout_context(vote), "polled": True})
 
 
@@ -257,7 +196,7 @@ def _elector_posted(request, electors: list[Elector]) -> Elector:
 @login_required
 def vote_ballot(request, pk: int):
     """Cast or change a ballot; or, without JavaScript, rearrange a ranked ballot (`move`)."""
-    vote = _vote_for(request, pk)
+    vote = vote_for(request, pk)
     electors = electors_for(vote=vote, user=request.user)
     if not electors:
         raise PermissionDenied(_("Sie sind bei dieser Abstimmung nicht stimmberechtigt."))
@@ -360,97 +299,3 @@ def _confirmation(elector: Elector, *, changed: bool) -> str:
             return _("Die Stimme für %(organisation)s wurde geändert.") % names
         return _("Ihre Stimme für %(organisation)s ist abgegeben.") % names
     return _("Ihre Stimme wurde geändert.") if changed else _("Ihre Stimme ist abgegeben.")
-
-
-# Results and export ------------------------------------------------------------------------------
-
-
-def _matrix(labels: list[str], rows: list[list[int]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "label": labels[i],
-            "cells": [
-                {"value": value, "diagonal": i == j, "wins": i != j and value > rows[j][i]}
-                for j, value in enumerate(row)
-            ],
-        }
-        for i, row in enumerate(rows)
-    ]
-
-
-def result_context(vote: Vote) -> dict[str, Any]:
-    """The stored result of a closed vote (or the count as it stands, for live results), for the page."""
-    if vote.is_closed:
-        data, passed, live = vote.result, vote.passed, False
-    else:
-        counted = vote_count(vote)
-        data = {**counted.as_dict(), "turnout": counted.ballots, "electorate_size": vote.electorate_size}
-        passed, live = result_passed(counted), True
-    options = list(vote.options.order_by("position"))
-    stored = data["options"]
-    shown = dict(zip(stored, (label for _p, label in option_labels(vote, options)), strict=False))
-    ballots = data["ballots"]
-    counts = data["counts"].get("first_preferences", data["counts"]) if vote.ranked else data["counts"]
-    bars = [
-        {
-            "label": shown.get(label, label),
-            "count": counts.get(label, 0),
-            "share": 100 * counts.get(label, 0) / ballots if ballots else 0,
-        }
-        for label in stored
-    ]
-    quorum = data.get("quorum")
-    if quorum:
-        quorum = {**quorum, "needed": math.ceil(Fraction(quorum["required"]))}
-    context = {
-        "live": live,
-        "passed": passed,
-        "ballots": ballots,
-        "bar_max": max(ballots, 1),
-        "electorate_size": data.get("electorate_size"),
-        "turnout_share": 100 * ballots / data["electorate_size"] if data.get("electorate_size") else None,
-        "bars": bars,
-        "quorum": quorum,
-        "threshold": data.get("threshold"),
-        "order": [[shown.get(label, label) for label in tier] for tier in data.get("order", [])],
-        "winner": shown.get(data.get("winner"), data.get("winner")),
-        "tied": data.get("tied", False),
-        "ballots_sha256": data.get("ballots_sha256", ""),
-    }
-    if vote.ranked:
-        labels = [shown.get(label, label) for label in stored]
-        context["pairwise"] = _matrix(labels, data["pairwise"])
-        context["strongest_paths"] = _matrix(labels, data["strongest_paths"])
-        context["labels"] = labels
-    return context
-
-
-@login_required
-def vote_results(request, pk: int):
-    vote = _vote_for(request, pk)
-    if not may_see_results(vote):
-        raise Http404
-    return render(
-        request,
-        "votes/results.html",
-        {
-            "vote": vote,
-            "result": result_context(vote),
-            "may_download": may_download_ballots(vote, request.user),
-        },
-    )
-
-
-@require_GET
-@login_required
-def vote_export(request, pk: int):
-    vote = _vote_for(request, pk)
-    if not may_download_ballots(vote, request.user):
-        raise Http404
-    document = export_document(vote)
-    response = HttpResponse(
-        json.dumps(document, ensure_ascii=False, indent=2) + "\n",
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="abstimmung-{vote.pk}.json"'
-    return response
