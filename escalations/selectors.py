@@ -5,6 +5,7 @@ from django.http import Http404
 
 from accounts.models import User
 from core.permissions import filter_by_object_perm
+from workgroups.models import Body, Role
 
 from .models import Escalation, EscalationGroupObjectPermission, Review
 
@@ -39,3 +40,24 @@ def approvals_count(escalation: Escalation) -> int:
     return Review.objects.filter(
         escalation=escalation, round=escalation.round, verdict=Review.Verdict.APPROVE
     ).count()
+
+
+def workgroups_chaired(*, user: User) -> QuerySet[Body]:
+    """The working groups whose chair the person is: where they may raise a topic."""
+    if not user.is_authenticated or not user.is_active:
+        return Body.objects.none()
+    return Body.objects.filter(
+        kind=Body.Kind.WORKING_GROUP,
+        memberships__user=user,
+        memberships__role=Role.CHAIR,
+        memberships__left_at__isnull=True,
+    ).order_by("name")
+
+
+def escalations_of_steering_team(*, user: User, body: Body) -> QuerySet[Escalation]:
+    return escalations_visible(user=user).filter(workgroup__parent=body)
+
+
+def review_of(*, escalation: Escalation, user: User) -> Review | None:
+    """The person's own approval or objection to the current submission, if any."""
+    return Review.objects.filter(escalation=escalation, round=escalation.round, reviewer=user).first()

@@ -65,7 +65,8 @@ def _check(escalation: Escalation) -> None:
 
 @transaction.atomic
 def escalation_create(*, workgroup: Body, actor: User, **fields: Any) -> Escalation:
-    """The chair of a working group raises a topic; it starts as a draft only the group sees."""
+    """The chair of a working group raises a topic; it starts as a draft, which the group, its
+    steering team and staff can read."""
     if not may_raise(actor, workgroup):
         raise PermissionDenied
     escalation = Escalation(

@@ -116,10 +116,18 @@ def seed_demo(*, with_password: bool) -> dict:
     """Load the whole demo; running it again changes nothing that is already there."""
     from .demo_bodies import seed_bodies, seed_forum_members
     from .demo_projects import seed_projects
+    from .demo_votes import seed_votes
 
     organisations = seed_organisations()
     people = seed_people(organisations=organisations, with_password=with_password)
     bodies = seed_bodies(people=people)
     seed_forum_members(forum=bodies["forum"], with_password=with_password)
     projects = seed_projects(bodies=bodies, people=people, organisations=organisations)
-    return {"organisations": organisations, "people": people, "bodies": bodies, "projects": projects}
+    votes = seed_votes(people=people, bodies=bodies, organisations=organisations, projects=projects)
+    return {
+        "organisations": organisations,
+        "people": people,
+        "bodies": bodies,
+        "projects": projects,
+        "votes": votes,
+    }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -41,7 +42,22 @@ def votes_list(*, user: User, status: str | None = None) -> QuerySet[Vote]:
     votes = votes_visible(user=user).select_related("origin_body").annotate(turnout=Count("participations"))
     if status:
         votes = votes.filter(status=status)
-    return votes.order_by("status", "-closes_at", "-pk")
+    # The status names do not sort in this order, and open votes sort by the nearest close.
+    stage = Case(
+        When(status=Vote.Status.OPEN, then=Value(0)),
+        When(status=Vote.Status.SCHEDULED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return votes.order_by(
+        stage,
+        Case(
+            When(status__in=[Vote.Status.OPEN, Vote.Status.SCHEDULED], then=F("closes_at")),
+            output_field=DateTimeField(),
+        ).asc(nulls_last=True),
+        F("closes_at").desc(),
+        "-pk",
+    )
 
 
 def vote_turnout(vote: Vote) -> int:
@@ -91,3 +107,32 @@ def vote_standing(*, vote: Vote, user: User) -> list[Standing]:
             )
         )
     return standing
+
+
+def votes_due(*, user: User) -> QuerySet[Vote]:
+    """Visible votes whose opening or closing time has passed without the task having come by."""
+    now = timezone.now()
+    return votes_visible(user=user).filter(
+        Q(status__in=[Vote.Status.OPEN, Vote.Status.SCHEDULED], closes_at__lte=now)
+        | Q(status=Vote.Status.SCHEDULED, opens_at__lte=now)
+    )
+
+
+def electors_for(*, vote: Vote, user: User) -> list[Elector]:
+    """The electorate entries the person casts for, each with `voted` (its Participation or None)."""
+    electors = list(
+        electors_of(vote, user).select_related("organisation", "participation__cast_by").order_by("pk")
+    )
+    for elector in electors:
+        try:
+            elector.voted = elector.participation
+        except Participation.DoesNotExist:
+            elector.voted = None
+    return electors
+
+
+def open_ballot_content(*, vote: Vote, elector: Elector) -> list[int] | None:
+    """What an elector voted in an open (not secret) vote; a secret ballot cannot be found this way."""
+    if vote.secret:
+        return None
+    return Ballot.objects.filter(vote=vote, elector=elector).values_list("content", flat=True).first()
