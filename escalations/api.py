@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import BodyFirstMixin
 from projects.models import Project
 from projects.selectors import projects_visible
 from votes.services import MAX_OPTIONS
@@ -163,6 +164,7 @@ class EscalationFilter(django_filters.FilterSet):
 
 
 class EscalationViewSet(
+    BodyFirstMixin,
     WorkflowActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -176,12 +178,6 @@ class EscalationViewSet(
     queryset = Escalation.objects.none()
     filterset_class = EscalationFilter
     lookup_value_regex = "[0-9]+"
-
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)
-        if request.method in ("POST", "PUT", "PATCH"):
-            # A body that cannot be read is a 400 whatever it is sent to, before any lookup.
-            request.data  # noqa: B018
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

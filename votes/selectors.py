@@ -64,11 +64,6 @@ def vote_turnout(vote: Vote) -> int:
     return Participation.objects.filter(vote=vote).count()
 
 
-def participation_of(*, vote: Vote, user: User) -> Participation | None:
-    """Whether (and when) the person, or the organisation they cast for, has voted."""
-    return Participation.objects.filter(elector__in=electors_of(vote, user)).select_related("elector").first()
-
-
 @dataclass(frozen=True)
 class Standing:
     """One electorate entry a person may cast for, and whether it has voted (never what, if secret)."""

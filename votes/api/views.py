@@ -12,6 +12,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import BodyFirstMixin
+
 from .. import selectors, services
 from ..models import Vote
 from ..permissions import may_download_ballots, may_see_results
@@ -36,7 +38,11 @@ class VoteFilter(django_filters.FilterSet):
 
 
 class VoteViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    BodyFirstMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Forum votes you may see; the forum's steering teams and staff create them.
 
@@ -47,12 +53,6 @@ class VoteViewSet(
     queryset = Vote.objects.none()
     filterset_class = VoteFilter
     lookup_value_regex = "[0-9]+"
-
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)
-        if request.method in ("POST", "PUT", "PATCH"):
-            # A body that cannot be read is a 400 whatever it is sent to, before any lookup.
-            request.data  # noqa: B018
 
     def get_serializer_class(self):
         if self.action == "create":
