@@ -345,7 +345,11 @@ def pick_targets() -> dict:
     return targets
 
 
-def start_gunicorn(env: dict, port: int, logfile) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict, port: int, logfile, *, ready_path: str = "/accounts/login/"
+) -> subprocess.Popen:
+    """gunicorn serving `portal.bench_wsgi`, once `ready_path` answers 200 (the login page needs
+    collected static files; bench/votes_forum.py waits for a bench view instead)."""
     command = [
         sys.executable, "-m", "gunicorn", "portal.bench_wsgi:application",
         "--bind", f"127.0.0.1:{port}",
@@ -363,7 +367,7 @@ def start_gunicorn(env: dict, port: int, logfile) -> subprocess.Popen:
         if process.poll() is not None:
             raise BenchError(f"gunicorn exited at start with {process.returncode} (log: {logfile.name})")
         try:
-            if fetch(port, "GET", "/accounts/login/").status == 200:
+            if fetch(port, "GET", ready_path).status == 200:
                 return process
         except OSError:
             pass

@@ -11,8 +11,8 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
 ]
 
-# The benchmark's bare baseline exists only in a process started for the benchmark.
+# The benchmark's views exist only in a process started for the benchmark.
 if env_bool("DJANGO_BENCH_VIEWS", False):
-    from . import bench_views
+    from .bench_views import urlpatterns as bench_urlpatterns
 
-    urlpatterns.append(path("bench/bare/", bench_views.bare, name="bench_bare"))
+    urlpatterns += bench_urlpatterns
