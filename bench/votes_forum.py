@@ -28,9 +28,8 @@ their deliveries) are written as always, but the deliveries are not published af
 (bench/notifications.py measures delivery). Redis plays no part (casting uses neither broker
 nor cache); tasks started in this process run eagerly.
 
-Where a ballot goes is `ballot_request` below and BENCH_BALLOT_URL ("/bench/votes/{vote}/ballot/",
-a view in portal/bench_views.py that calls `ballot_cast` as an API would); point them at the
-votes API once it exists.
+Where a ballot goes is `ballot_request` below and BENCH_BALLOT_URL: the votes API,
+"/api/v1/votes/{vote}/ballot/", as members' programs would use it.
 
 Prints a table; writes bench/results/votes_forum-<sqlite|postgresql>.json. Exits 1 when a
 request fails or a check does not hold (a missed aim is reported, not an error). Knobs:
@@ -84,7 +83,7 @@ CLOSE_RUNS = int(env_float("BENCH_CLOSE_RUNS", 3))
 COUNT_RUNS = int(env_float("BENCH_COUNT_RUNS", 21))
 CLIENTS = int(env_float("BENCH_CLIENTS", 3))
 WORKERS = int(env_float("BENCH_WORKERS", 2))
-BALLOT_URL = os.environ.get("BENCH_BALLOT_URL", "/bench/votes/{vote}/ballot/")
+BALLOT_URL = os.environ.get("BENCH_BALLOT_URL", "/api/v1/votes/{vote}/ballot/")
 CAST_AIM_MS = 50.0
 CLOSE_AIM_S = 1.0
 WARMUP = 20  # ballots cast before the clock starts: each worker's first requests fill its caches
