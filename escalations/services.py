@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -213,7 +214,9 @@ def escalation_transition(
 def escalation_vote_open(*, escalation: Escalation, actor: User | None) -> Vote:
     """(Effect of `approve`.) Open the forum vote on the topic now, for the days the group asked."""
     now = timezone.now()
-    lines = [escalation.rationale, "", _("Erbetene Entscheidung:"), escalation.decision]
+    # The description is shared content of the forum: written in the platform's source language.
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [escalation.rationale, "", _("Erbetene Entscheidung:"), escalation.decision]
     vote = vote_create_raised(
         actor=actor,
         options=escalation.options,

@@ -419,7 +419,7 @@ def test_the_ballots_download_after_the_close_for_the_electorate_staff_and_admin
     assert ("Stimmzettel herunterladen" in page) == allowed
     if allowed:
         assert response["Content-Type"].startswith("application/json")
-        assert response["Content-Disposition"] == f'attachment; filename="abstimmung-{vote.pk}.json"'
+        assert response["Content-Disposition"] == f'attachment; filename="vote-{vote.pk}.json"'
         document = json.loads(response.content)
         assert document["ballots"] == [{"count": 1, "choices": ["Kommunikation"]}]
         assert document["ballots_sha256"] == vote.ballots_sha256

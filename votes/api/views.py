@@ -184,7 +184,7 @@ class VoteViewSet(
             else:
                 reason = _(
                     "Die Stimmzettel können die Stimmberechtigten dieser Abstimmung und die "
-                    "Geschäftsstelle herunterladen."
+                    "Wirtschaftsförderung herunterladen."
                 )
             raise exceptions.PermissionDenied(reason)
         response = Response(services.vote_export(vote))

@@ -107,5 +107,5 @@ def vote_export(request, pk: int):
         json.dumps(document, ensure_ascii=False, indent=2) + "\n",
         content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="abstimmung-{vote.pk}.json"'
+    response["Content-Disposition"] = f'attachment; filename="vote-{vote.pk}.json"'
     return response

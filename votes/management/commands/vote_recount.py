@@ -18,7 +18,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the export file, e.g. abstimmung-12.json")
+        parser.add_argument("file", help="the export file, e.g. vote-12.json")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
         parser.add_argument(
             "--threshold",
