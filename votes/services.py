@@ -429,10 +429,8 @@ def vote_count(vote: Vote) -> counting.Result:
 
 def result_passed(result: counting.Result) -> bool:
     """Yes/no: the threshold and the quorum. Other methods: the quorum and one clear winner
-    (a tie passes nothing)."""
-    if isinstance(result, counting.YesNoAbstainResult):
-        return result.passed
-    return (result.quorum is None or result.quorum.met) and result.winner is not None
+    (a tie passes nothing). The rule lives in votes.counting, so that a recount applies it too."""
+    return counting.result_passed(result)
 
 
 @transaction.atomic
