@@ -2,6 +2,8 @@
 
     {"vote": "<title>", "method": "yes_no_abstain" | "single" | "approval" | "schulze",
      "options": ["<label>", ...],
+     "threshold": "simple" | "two_thirds",                                             (optional)
+     "quorum": "<share>%" | "<number>" | null,                                          (optional)
      "ballots": [{"count": n, "ranking": [["<label>", ...], ...]}, ...]   (schulze)
      "ballots": [{"count": n, "choices": ["<label>", ...]}, ...]          (the others)
      "electorate_size": n, "electorate_sha256": "<hex>", "ballots_sha256": "<hex>",    (optional)
@@ -10,6 +12,15 @@
 A ranking is a list of tiers, best first; options in one tier are ranked equal, options left
 out rank below every listed one. For yes_no_abstain the options are yes, no, abstain in this
 order. Any other key is an error.
+
+"threshold" and "quorum" are the vote's rules, so that a recount reproduces whether it passed.
+"threshold" (yes_no_abstain only: an error with any other method) is "simple" (more than half
+of yes + no) or "two_thirds" (at least two thirds); without it, simple. "quorum" is the minimum
+turnout: "50%" a share of the electorate (the file must then state "electorate_size"; "1/2" and
+"0.5" read the same), "30" a number of voters, null none; without it, none. `manage.py
+vote_recount` counts with them unless --threshold / --quorum override them, and states "passed"
+by the platform's rule (`votes.counting.result_passed`): the quorum met and, for yes_no_abstain,
+the threshold met, for the other methods a single winner.
 
 "receipts" (the export of a secret vote) lets each voter find their own ballot: one entry per
 ballot, with "sha256", the SHA-256 (hex) of the receipt code the voter was shown when casting,
@@ -40,14 +51,24 @@ import string
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from votes.counting import SIMPLE_MAJORITY, Method, Quorum, Result, Threshold, VoteDataError, count
+from votes.counting import (
+    SIMPLE_MAJORITY,
+    Method,
+    Quorum,
+    Result,
+    Threshold,
+    VoteDataError,
+    count,
+    pass_failures,
+)
 from votes.counting.ballots import check_options, choice_counts, rank_matrix
 
 REQUIRED_KEYS = ("vote", "method", "options", "ballots")
-OPTIONAL_KEYS = ("electorate_size", "electorate_sha256", "ballots_sha256", "receipts")
+OPTIONAL_KEYS = ("threshold", "quorum", "electorate_size", "electorate_sha256", "ballots_sha256", "receipts")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 RECEIPT_CHARACTERS = frozenset(string.ascii_uppercase + string.digits)
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -55,6 +76,15 @@ _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",
 
 class ExportError(VoteDataError):
     """The export document itself (not one ballot) is unusable."""
+
+
+class Unset(Enum):
+    """An argument left out; None means something of its own there (no quorum)."""
+
+    UNSET = "unset"
+
+
+UNSET = Unset.UNSET
 
 
 def canonical_json(value: Any) -> str:
@@ -67,11 +97,21 @@ class VoteExport:
     method: Method
     options: tuple[str, ...]
     ballots: list[Any]  # checked when counted
+    threshold: Threshold | None = None  # None: the file states none
+    quorum: Quorum | None = None
+    quorum_stated: bool = False  # whether the file has the key (its null says: no quorum)
     electorate_size: int | None = None
     electorate_sha256: str | None = None
     ballots_sha256: str | None = None
     # Secret votes: (receipt hash, canonical choices or ranking) per ballot, sorted by the hash.
     receipts: tuple[tuple[str, list], ...] | None = None
+
+    @property
+    def counting_threshold(self) -> Threshold | None:
+        """The threshold the file's vote is counted with (simple unless stated); None but for yes/no."""
+        if self.method is not Method.YES_NO_ABSTAIN:
+            return None
+        return self.threshold or SIMPLE_MAJORITY
 
     def receipt_ballot(self, code: str) -> list | None:
         """The canonical choices or ranking of the ballot with receipt `code`, or None."""
@@ -110,6 +150,8 @@ def parse_export(data: Any) -> VoteExport:
         value = data.get(key)
         if value is not None and (not isinstance(value, str) or not SHA256_HEX.fullmatch(value)):
             raise ExportError(f'"{key}" must be 64 lowercase hex digits', code="export_hash")
+    threshold = _parse_threshold(method, data["threshold"]) if "threshold" in data else None
+    quorum = _parse_quorum(data["quorum"], electorate_size) if "quorum" in data else None
     receipts = None
     if "receipts" in data:
         receipts = _parse_receipts(method, options, data["receipts"], data["ballots"])
@@ -118,11 +160,47 @@ def parse_export(data: Any) -> VoteExport:
         method=method,
         options=options,
         ballots=data["ballots"],
+        threshold=threshold,
+        quorum=quorum,
+        quorum_stated="quorum" in data,
         electorate_size=electorate_size,
         electorate_sha256=data.get("electorate_sha256"),
         ballots_sha256=data.get("ballots_sha256"),
         receipts=receipts,
     )
+
+
+def _parse_threshold(method: Method, value: Any) -> Threshold:
+    if method is not Method.YES_NO_ABSTAIN:
+        raise ExportError(
+            f'"threshold" only applies to a yes_no_abstain vote, this one is {method.value}',
+            code="export_threshold",
+        )
+    try:
+        return Threshold.parse(value)
+    except VoteDataError as error:
+        raise ExportError(f'"threshold": {error}', code="export_threshold") from None
+
+
+def _parse_quorum(value: Any, electorate_size: int | None) -> Quorum | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ExportError(
+            f'"quorum" must be a string ("50%" a share of the electorate, "30" a number of voters) '
+            f"or null, got {value!r}",
+            code="export_quorum",
+        )
+    try:
+        quorum = Quorum.parse(value)
+    except VoteDataError as error:
+        raise ExportError(f'"quorum": {error}', code="export_quorum") from None
+    if quorum.share is not None and electorate_size is None:
+        raise ExportError(
+            f'"quorum" {value!r} is a share of the electorate: the file must state "electorate_size"',
+            code="export_quorum",
+        )
+    return quorum
 
 
 def _parse_receipts(
@@ -265,20 +343,24 @@ def build_export(
     method: Method | str,
     options: Sequence[str],
     ballots: list[dict[str, Any]],
+    threshold: str | None = None,
+    quorum: str | None | Unset = UNSET,
     electorate_size: int | None = None,
     electorate_sha256: str | None = None,
     receipts: Sequence[tuple[str, list]] | None = None,
 ) -> dict[str, Any]:
     """The export document with its ballots_sha256, ballots in canonical form; raises VoteDataError.
 
-    `receipts` (secret votes): (receipt hash, the ballot's choices or ranking) for every ballot."""
+    `threshold` ("simple", "two_thirds"; yes/no/abstain only) and `quorum` ("50%", "30" or None
+    for none) are written when given. `receipts` (secret votes): (receipt hash, the ballot's
+    choices or ranking) for every ballot."""
     method = Method.parse(method)
-    document: dict[str, Any] = {
-        "vote": title,
-        "method": method.value,
-        "options": list(options),
-        "ballots": canonical_ballots(method, options, ballots),
-    }
+    document: dict[str, Any] = {"vote": title, "method": method.value, "options": list(options)}
+    if threshold is not None:
+        document["threshold"] = threshold
+    if quorum is not UNSET:
+        document["quorum"] = quorum
+    document["ballots"] = canonical_ballots(method, options, ballots)
     if electorate_size is not None:
         document["electorate_size"] = electorate_size
     if electorate_sha256 is not None:
@@ -295,22 +377,66 @@ def build_export(
 
 
 @dataclass(frozen=True)
+class Override:
+    """A rule of the count given by the caller instead of the file's."""
+
+    rule: str  # "threshold" or "quorum"
+    file: str  # the file's rule, in words
+    used: str  # the rule counted with, in words
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "file": self.file, "used": self.used}
+
+
+@dataclass(frozen=True)
 class Recount:
     export: VoteExport
     result: Result
     ballots_sha256: str  # computed from the ballots
     hash_checked: bool  # whether the file stated a ballots_sha256 (it then matched)
+    overrides: tuple[Override, ...] = ()
+
+    @property
+    def pass_failures(self) -> list[str]:
+        return pass_failures(self.result)
+
+    @property
+    def passed(self) -> bool:
+        """The platform's rule (votes.counting.result_passed)."""
+        return not self.pass_failures
+
+
+def describe_quorum(quorum: Quorum | None) -> str:
+    return quorum.describe() if quorum is not None else "none"
 
 
 def count_export(
-    export: VoteExport, *, threshold: Threshold = SIMPLE_MAJORITY, quorum: Quorum | None = None
+    export: VoteExport, *, threshold: Threshold | None = None, quorum: Quorum | None | Unset = UNSET
 ) -> Recount:
-    """Count an export and check its stated ballots_sha256; raises VoteDataError on any mismatch."""
+    """Count an export and check its stated ballots_sha256; raises VoteDataError on any mismatch.
+
+    The count uses the file's threshold and quorum; `threshold` or `quorum` (None: no quorum)
+    replace them, and the Recount lists those that differ from the file's."""
+    overrides = []
+    if threshold is not None:
+        if export.method is not Method.YES_NO_ABSTAIN:
+            raise ExportError(
+                f"a threshold only applies to a yes_no_abstain vote, this one is {export.method.value}",
+                code="threshold_method",
+            )
+        if threshold != export.counting_threshold:
+            stated = export.threshold.key if export.threshold else "none stated, so simple"
+            overrides.append(Override("threshold", stated, threshold.key))
+    if quorum is UNSET:
+        quorum = export.quorum
+    elif quorum != export.quorum:
+        stated = describe_quorum(export.quorum) if export.quorum_stated else "none stated"
+        overrides.append(Override("quorum", stated, describe_quorum(quorum)))
     result = count(
         export.method,
         export.options,
         export.ballots,
-        threshold=threshold,
+        threshold=threshold or export.counting_threshold or SIMPLE_MAJORITY,
         quorum=quorum,
         electorate=export.electorate_size,
     )
@@ -326,4 +452,5 @@ def count_export(
         result=result,
         ballots_sha256=computed,
         hash_checked=export.ballots_sha256 is not None,
+        overrides=tuple(overrides),
     )

@@ -434,10 +434,8 @@ def vote_count(vote: Vote) -> counting.Result:
 
 def result_passed(result: counting.Result) -> bool:
     """Yes/no: the threshold and the quorum. Other methods: the quorum and one clear winner
-    (a tie passes nothing)."""
-    if isinstance(result, counting.YesNoAbstainResult):
-        return result.passed
-    return (result.quorum is None or result.quorum.met) and result.winner is not None
+    (a tie passes nothing). The rule lives in votes.counting, so that a recount applies it too."""
+    return counting.result_passed(result)
 
 
 @transaction.atomic
@@ -546,10 +544,18 @@ def vote_export(vote: Vote) -> dict[str, Any]:
             (digest, labelled_content(vote, labels, content))
             for digest, content in Ballot.objects.filter(vote=vote).values_list("receipt_sha256", "content")
         ]
+    # The vote's rules, so that a recount reproduces "passed" without options.
+    quorum = None
+    if vote.quorum_kind == Vote.QuorumKind.SHARE:
+        quorum = f"{vote.quorum_value}%"
+    elif vote.quorum_kind == Vote.QuorumKind.NUMBER:
+        quorum = f"{vote.quorum_value}"
     return build_export(
         title=vote.title,
         method=vote.method,
         options=labels,
+        threshold=vote.threshold if vote.method == Vote.Method.YES_NO_ABSTAIN else None,
+        quorum=quorum,
         ballots=vote_ballots(vote),
         electorate_size=vote.electorate_size,
         electorate_sha256=vote.electorate_sha256,

@@ -6,7 +6,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.votes.test_schulze import ranked_elections
-from votes.counting import BallotError, VoteDataError, count
+from votes.counting import (
+    SIMPLE_MAJORITY,
+    TWO_THIRDS,
+    BallotError,
+    Quorum,
+    VoteDataError,
+    count,
+    result_passed,
+)
 from votes.counting.ballots import check_ranked_ballot, rank_matrix
 from votes.export import (
     ExportError,
@@ -18,6 +26,7 @@ from votes.export import (
     load_export,
     parse_export,
 )
+from votes.services import result_passed as platform_result_passed
 
 OPTIONS = ["Fachkräfte", "Innovation", "Kommunikation", "CSR"]
 
@@ -85,6 +94,19 @@ def test_bad_ranked_ballot_is_refused_with_a_message_naming_it(ballots, message)
         ({"electorate_size": -1}, '"electorate_size" must be a whole number'),
         ({"ballots_sha256": "ABC"}, '"ballots_sha256" must be 64 lowercase hex digits'),
         ({"method": "yes_no_abstain"}, "this method takes exactly 3 options, got 4"),
+        ({"threshold": "simple"}, '"threshold" only applies to a yes_no_abstain vote, this one is schulze'),
+        (
+            {"quorum": 30, "electorate_size": 10},
+            '"quorum" must be a string ("50%" a share of the electorate, "30" a number of voters) '
+            "or null, got 30",
+        ),
+        ({"quorum": "viele", "electorate_size": 10}, '"quorum": a quorum is a share ("50%"'),
+        ({"quorum": "0%", "electorate_size": 10}, '"quorum": a quorum share lies in (0, 1], got 0'),
+        ({"quorum": "101%", "electorate_size": 10}, '"quorum": a quorum share lies in (0, 1], got 101/100'),
+        (
+            {"quorum": "50%"},
+            '"quorum" \'50%\' is a share of the electorate: the file must state "electorate_size"',
+        ),
     ],
 )
 def test_bad_export_document_is_refused_with_a_clear_message(changes, message):
@@ -260,3 +282,126 @@ def test_choice_hash_is_sha256_of_the_canonical_json(groups):
     text = canonical_json(canonical_ballots("approval", OPTIONS, ballots))
 
     assert ballots_sha256("approval", OPTIONS, ballots) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# The vote's rules: threshold and quorum ----------------------------------------------------------
+
+
+def yes_no(**rules) -> dict:
+    """A yes/no/abstain export: 4 yes, 3 no, 1 abstain of an electorate of 10."""
+    return build_export(
+        title="Jobticket für alle Mitgliedsunternehmen?",
+        method="yes_no_abstain",
+        options=["Ja", "Nein", "Enthaltung"],
+        ballots=[
+            {"count": 4, "choices": ["Ja"]},
+            {"count": 3, "choices": ["Nein"]},
+            {"count": 1, "choices": ["Enthaltung"]},
+        ],
+        electorate_size=10,
+        **rules,
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("two-thirds", "\"threshold\": unknown threshold 'two-thirds' (known: simple, two_thirds)"),
+        (None, '"threshold": unknown threshold None'),
+        (2 / 3, '"threshold": unknown threshold 0.66'),
+    ],
+)
+def test_bad_threshold_in_the_file_is_refused_with_one_line(value, message):
+    data = yes_no()
+    data["threshold"] = value
+
+    with pytest.raises(ExportError) as refused:
+        parse_export(data)
+
+    assert str(refused.value).startswith(message)
+    assert "\n" not in str(refused.value)
+
+
+def test_build_export_writes_the_rules_next_to_the_options_and_parse_reads_them():
+    data = yes_no(threshold="two_thirds", quorum="50%")
+
+    export = parse_export(json.loads(json.dumps(data)))
+
+    assert list(data)[:5] == ["vote", "method", "options", "threshold", "quorum"]
+    assert (export.threshold, export.quorum, export.quorum_stated) == (TWO_THIRDS, Quorum.parse("1/2"), True)
+    assert parse_export(yes_no(quorum=None)).quorum_stated is True
+    assert parse_export(yes_no(quorum="30")).quorum == Quorum(minimum=30)
+    assert "threshold" not in yes_no() and "quorum" not in yes_no()
+
+
+def test_the_recount_uses_the_files_threshold_and_quorum():
+    two_thirds = count_export(parse_export(yes_no(threshold="two_thirds", quorum="9")))
+    plain = count_export(parse_export(yes_no()))  # no rules stated: simple, no quorum, as before
+
+    assert (two_thirds.result.threshold_met, two_thirds.result.quorum.met) == (False, False)
+    assert two_thirds.pass_failures == ["quorum not met", "threshold not met"]
+    assert two_thirds.passed is False and two_thirds.overrides == ()
+    assert (plain.result.threshold.key, plain.result.quorum, plain.passed) == ("simple", None, True)
+
+
+def test_given_rules_replace_the_files_and_are_listed_when_they_differ():
+    export = parse_export(yes_no(threshold="two_thirds", quorum="50%"))
+
+    same = count_export(export, threshold=TWO_THIRDS, quorum=Quorum.parse("1/2"))
+    other = count_export(export, threshold=SIMPLE_MAJORITY, quorum=None)
+
+    assert same.overrides == () and same.passed is False
+    assert other.passed is True and other.result.quorum is None
+    assert [override.as_dict() for override in other.overrides] == [
+        {"rule": "threshold", "file": "two_thirds", "used": "simple"},
+        {"rule": "quorum", "file": "1/2 of the electorate", "used": "none"},
+    ]
+    unstated = count_export(parse_export(yes_no()), threshold=TWO_THIRDS, quorum=Quorum(minimum=3))
+    assert [override.file for override in unstated.overrides] == ["none stated, so simple", "none stated"]
+
+
+def test_a_threshold_for_a_method_without_one_is_refused():
+    with pytest.raises(
+        ExportError, match="a threshold only applies to a yes_no_abstain vote, this one is schulze"
+    ):
+        count_export(parse_export(document()), threshold=TWO_THIRDS)
+
+
+@pytest.mark.parametrize(
+    ("method", "ballots", "quorum", "failures"),
+    [
+        ("single", [{"count": 2, "choices": ["CSR"]}, {"count": 1, "choices": ["Innovation"]}], None, []),
+        (
+            "single",
+            [{"count": 1, "choices": ["CSR"]}, {"count": 1, "choices": ["Innovation"]}],
+            None,
+            ["no single winner: a tie for first place"],
+        ),
+        (
+            "approval",
+            [{"count": 3, "choices": ["CSR", "Innovation"]}, {"count": 1, "choices": ["CSR"]}],
+            "4",
+            [],
+        ),
+        ("approval", [{"count": 3, "choices": ["CSR"]}], "4", ["quorum not met"]),
+        ("schulze", [{"count": 3, "ranking": [["CSR"]]}], "30%", []),
+        (
+            "schulze",
+            [{"count": 2, "ranking": [["CSR", "Innovation"]]}],
+            "30%",
+            ["quorum not met", "no single winner: a tie for first place"],
+        ),
+    ],
+)
+def test_passed_means_the_quorum_met_and_a_single_winner_for_the_other_methods(
+    method, ballots, quorum, failures
+):
+    built = build_export(
+        title="T", method=method, options=OPTIONS, ballots=ballots, quorum=quorum, electorate_size=10
+    )
+
+    recount = count_export(parse_export(built))
+
+    assert recount.pass_failures == failures
+    assert recount.passed is (not failures) is result_passed(recount.result)
+    assert platform_result_passed(recount.result) is recount.passed

@@ -203,6 +203,7 @@ def test_export_lists_ballots_merged_and_sorted_canonically(secret):
         "vote",
         "method",
         "options",
+        "quorum",
         "ballots",
         "electorate_size",
         "electorate_sha256",

@@ -30,60 +30,87 @@ def write(tmp_path: Path, document: dict) -> Path:
     return path
 
 
-def rules(vote) -> list[str]:
-    """The vote's threshold and quorum as vote_recount's options (the export does not carry them)."""
-    args = ["--threshold", vote.threshold]
-    if vote.quorum_kind == "share":
-        args += ["--quorum", f"{vote.quorum_value}%"]
-    elif vote.quorum_kind == "number":
-        args += ["--quorum", str(vote.quorum_value)]
-    return args
-
-
+# case: (vote fields, casts from an electorate of 10, the export's threshold and quorum, passed)
 CASES = {
-    "yes_no_two_thirds_quorum": (
+    "yes_no_two_thirds_share_quorum": (
         {"method": "yes_no_abstain", "threshold": "two_thirds", "quorum_kind": "share", "quorum_value": 40},
         [{"choices": [c]} for c in (YES, YES, YES, YES, NO, NO, ABSTAIN)],
+        ("two_thirds", "40%"),
+        True,
+    ),
+    # 4 yes of 7 passes a simple majority, not two thirds: a recount without the file's
+    # threshold used to call this passed.
+    "yes_no_two_thirds_missed": (
+        {"method": "yes_no_abstain", "threshold": "two_thirds"},
+        [{"choices": [c]} for c in (YES, YES, YES, YES, NO, NO, NO)],
+        ("two_thirds", None),
+        False,
+    ),
+    "yes_no_simple_number_quorum_missed": (
+        {"method": "yes_no_abstain", "quorum_kind": "number", "quorum_value": 6},
+        [{"choices": [c]} for c in (YES, YES, YES, NO, ABSTAIN)],
+        ("simple", "6"),
+        False,
     ),
     "single_secret": (
         {"method": "single", "options": ["Rathaus", "Eurogress", "Super C"], "secret": True},
         [{"choices": [c]} for c in (0, 1, 1, 2, 1, 0)],
+        (None, None),
+        True,
     ),
-    "approval_number_quorum": (
+    "single_tie": (
+        {"method": "single", "options": ["Rathaus", "Eurogress"], "quorum_kind": "share", "quorum_value": 20},
+        [{"choices": [c]} for c in (0, 1, 1, 0)],
+        (None, "20%"),
+        False,
+    ),
+    "approval_number_quorum_missed": (
         {"method": "approval", "options": THEMES, "quorum_kind": "number", "quorum_value": 8},
-        [{"choices": c} for c in ([0, 1], [1], [], [0, 1, 2, 3], [3], [1, 3], [0])],
+        [{"choices": c} for c in ([0, 1], [1], [], [0, 1, 2, 3], [3], [1, 3], [1])],
+        (None, "8"),
+        False,
     ),
-    "schulze_secret": (
-        {"method": "schulze", "options": THEMES, "secret": True},
+    "schulze_secret_share_quorum": (
+        {"method": "schulze", "options": THEMES, "secret": True, "quorum_kind": "share", "quorum_value": 50},
         [
             {"ranking": r}
             for r in (
                 [[0], [1], [2], [3]],
                 [[1], [0, 2]],
                 [[3], [2], [1], [0]],
-                [[0, 1, 2, 3]],
+                [[1], [0]],
                 [[2], [0], [3]],
                 [[1], [3], [0], [2]],
                 [[0], [2]],
             )
         ],
+        (None, "50%"),
+        True,
     ),
 }
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_the_export_of_a_closed_vote_recounts_offline_to_the_stored_result(world, tmp_path, case):
-    fields, casts = CASES[case]
+def closed_vote(world, case: str):
+    fields, casts, _rules, _passed = CASES[case]
     people = electorate(world, 10)
     vote = vote_new(world, **fields)
     for person, cast in zip(people, casts, strict=False):
         ballot_cast(vote=vote, actor=person, **cast)
-    vote = close(vote)
+    return close(vote)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_export_of_a_closed_vote_recounts_offline_to_the_stored_result(world, tmp_path, case):
+    _fields, casts, (threshold, quorum), passed = CASES[case]
+    vote = closed_vote(world, case)
 
     path = write(tmp_path, vote_export(vote))
-    recounted = json.loads(recount(path, "--json", *rules(vote)))
+    recounted = json.loads(recount(path, "--json"))  # no --threshold / --quorum: the file's rules
 
     stored = vote.result
+    assert vote.passed is passed
+    assert recounted["passed"] is vote.passed
+    assert recounted["overrides"] == []
     assert recounted["ballots_sha256_checked"] is True
     assert recounted["ballots_sha256"] == stored["ballots_sha256"] == vote.ballots_sha256
     assert recounted["electorate_size"] == stored["electorate_size"] == 10
@@ -91,10 +118,99 @@ def test_the_export_of_a_closed_vote_recounts_offline_to_the_stored_result(world
         assert recounted[key] == stored[key], key
     assert recounted["ballots"] == stored["turnout"] == len(casts)
     document = json.loads(path.read_text(encoding="utf-8"))
+    assert document.get("threshold") == threshold
+    assert document["quorum"] == quorum
     assert document["electorate_sha256"] == vote.electorate_sha256
     assert ("receipts" in document) is vote.secret
-    if "passed" in recounted:
-        assert recounted["passed"] is vote.passed
+    text = recount(path).splitlines()
+    assert text[-1].startswith("Result:  PASSED" if passed else "Result:  NOT PASSED (")
+    assert not [line for line in text if line.startswith("Override:")]
+
+
+# case: (flags, what the recount then says: passed, the override lines)
+OVERRIDES = {
+    "yes_no_two_thirds_missed": (
+        ["--threshold", "simple"],
+        True,
+        ["Override: --threshold simple (the file: two_thirds)"],
+    ),
+    "yes_no_two_thirds_share_quorum": (
+        ["--quorum", "80%", "--threshold", "two_thirds"],  # the file's threshold again: no override
+        False,
+        ["Override: --quorum 4/5 of the electorate (the file: 2/5 of the electorate)"],
+    ),
+    "yes_no_simple_number_quorum_missed": (
+        ["--quorum", "none"],
+        True,
+        ["Override: --quorum none (the file: 6 voters)"],
+    ),
+    "single_secret": (
+        ["--quorum", "7"],
+        False,
+        ["Override: --quorum 7 voters (the file: none)"],
+    ),
+    "approval_number_quorum_missed": (
+        ["--quorum", "70%"],
+        True,
+        ["Override: --quorum 7/10 of the electorate (the file: 8 voters)"],
+    ),
+    "schulze_secret_share_quorum": (
+        ["--quorum", "3/4"],
+        False,
+        ["Override: --quorum 3/4 of the electorate (the file: 1/2 of the electorate)"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", OVERRIDES)
+def test_flags_override_the_files_rules_and_say_so(world, tmp_path, case):
+    flags, passed, lines = OVERRIDES[case]
+    vote = closed_vote(world, case)
+    path = write(tmp_path, vote_export(vote))
+
+    text = recount(path, *flags).splitlines()
+    as_json = json.loads(recount(path, "--json", *flags))
+
+    assert passed is not vote.passed
+    assert as_json["passed"] is passed
+    assert [line for line in text if line.startswith("Override:")] == lines
+    assert [
+        f"Override: --{o['rule']} {o['used']} (the file: {o['file']})" for o in as_json["overrides"]
+    ] == lines
+    assert (text[-1] == "Result:  PASSED") is passed
+    if "--quorum" in flags:
+        assert as_json["quorum"] != vote.result["quorum"]
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (
+            ["--threshold", "drei_viertel"],
+            "--threshold: unknown threshold 'drei_viertel' (known: simple, two_thirds)",
+        ),
+        (
+            ["--threshold", "simple"],
+            "--threshold: only a yes_no_abstain vote has a threshold; {path} is a single vote",
+        ),
+        (
+            ["--quorum", "viele"],
+            '--quorum: a quorum is a share ("50%", "1/2", "0.5") or a number of voters ("30"), got \'viele\'',
+        ),
+        (["--quorum", "150%"], "--quorum: a quorum share lies in (0, 1], got 3/2"),
+        (
+            ["--quorum", "-3"],
+            '--quorum: a quorum is a share ("50%", "1/2", "0.5") or a number of voters ("30"), got \'-3\'',
+        ),
+    ],
+)
+def test_bad_flags_are_refused_with_one_line(world, tmp_path, flags, message):
+    path = write(tmp_path, vote_export(closed_vote(world, "single_tie")))
+
+    with pytest.raises(CommandError) as refused:
+        recount(path, *flags)
+
+    assert str(refused.value) == message.format(path=path)
 
 
 def test_the_export_is_only_published_after_the_close(world):

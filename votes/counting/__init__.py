@@ -2,7 +2,7 @@
 
 No database and no request: the platform, when a vote closes, and `manage.py vote_recount`,
 on a published export, count with these same functions. See `ballots` for the ballot format,
-`choices` and `schulze` for the methods, `rules` for threshold and quorum.
+`choices` and `schulze` for the methods, `rules` for threshold, quorum and when a vote passed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from .rules import (
     Quorum,
     QuorumCheck,
     Threshold,
+    pass_failures,
     quorum_check,
+    result_passed,
     threshold_met,
 )
 from .schulze import SchulzeResult, count_schulze, pairwise_matrix, schulze_tiers, strongest_paths
@@ -89,7 +91,9 @@ __all__ = [
     "count_single",
     "count_yes_no_abstain",
     "pairwise_matrix",
+    "pass_failures",
     "quorum_check",
+    "result_passed",
     "schulze_tiers",
     "strongest_paths",
     "threshold_met",

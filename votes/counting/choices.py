@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .ballots import check_options, choice_counts
-from .rules import SIMPLE_MAJORITY, Quorum, QuorumCheck, Threshold, Tiered, quorum_check
+from .rules import SIMPLE_MAJORITY, Quorum, QuorumCheck, Threshold, Tiered, quorum_check, result_passed
 
 
 def tiers_by_votes(votes: dict[str, int]) -> tuple[tuple[str, ...], ...]:
@@ -67,7 +67,7 @@ class YesNoAbstainResult:
 
     @property
     def passed(self) -> bool:
-        return self.threshold_met and (self.quorum is None or self.quorum.met)
+        return result_passed(self)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -5,6 +5,9 @@
   thirds (exactly two thirds passes). Nobody voting yes or no passes nothing.
 - Quorum: the minimum turnout, as a share of the electorate or as a number of voters.
   Turnout exactly at the quorum meets it.
+- Passed (`pass_failures`, `result_passed`; the platform's stored "passed" and the recount both
+  use them): the quorum, if there is one, is met, and for yes/no/abstain the threshold is met,
+  for the other methods one option alone is in first place (a tie passes nothing).
 """
 
 from __future__ import annotations
@@ -12,9 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .ballots import VoteDataError
+
+if TYPE_CHECKING:
+    from . import Result
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,14 @@ class Threshold:
     def describe(self) -> str:
         word = "at least" if self.inclusive else "more than"
         return f"{word} {self.share} of yes + no"
+
+    @classmethod
+    def parse(cls, key: Any) -> Threshold:
+        """The threshold named `key` ("simple" or "two_thirds"); raises VoteDataError."""
+        if isinstance(key, str) and key in THRESHOLDS:
+            return THRESHOLDS[key]
+        known = ", ".join(THRESHOLDS)
+        raise VoteDataError(f"unknown threshold {key!r} (known: {known})", code="threshold")
 
 
 SIMPLE_MAJORITY = Threshold("simple", Fraction(1, 2), inclusive=False)
@@ -145,3 +159,23 @@ class Tiered:
     @property
     def tied(self) -> bool:
         return any(len(tier) > 1 for tier in self.tiers)
+
+
+def pass_failures(result: Result) -> list[str]:
+    """Why a counted vote did not pass, in words; empty when it passed. The one rule for "passed":
+    the quorum, if any, is met; yes/no/abstain: the threshold is met; the other methods: a single
+    winner (one option alone in first place)."""
+    failures = []
+    if result.quorum is not None and not result.quorum.met:
+        failures.append("quorum not met")
+    if result.method == "yes_no_abstain":
+        if not result.threshold_met:
+            failures.append("threshold not met")
+    elif result.winner is None:
+        failures.append("no single winner: a tie for first place")
+    return failures
+
+
+def result_passed(result: Result) -> bool:
+    """Whether a counted vote passed (see `pass_failures`)."""
+    return not pass_failures(result)

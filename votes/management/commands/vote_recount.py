@@ -3,9 +3,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from votes.counting import THRESHOLDS, ChoiceResult, Quorum, SchulzeResult, VoteDataError, YesNoAbstainResult
+from votes.counting import (
+    THRESHOLDS,
+    ChoiceResult,
+    Method,
+    Quorum,
+    SchulzeResult,
+    Threshold,
+    VoteDataError,
+    YesNoAbstainResult,
+)
 from votes.counting.rules import QuorumCheck
-from votes.export import Recount, VoteExport, count_export, load_export, receipt_sha256
+from votes.export import UNSET, Recount, Unset, VoteExport, count_export, load_export, receipt_sha256
 
 LABEL_WIDTH = 28
 
@@ -13,8 +22,9 @@ LABEL_WIDTH = 28
 class Command(BaseCommand):
     help = (
         "Count a published vote export (JSON) offline with the platform's counting code and print "
-        "the result: order with ties, counts, and for Schulze the pairwise matrix and strongest paths. "
-        "With --receipt, say whether the ballot of that receipt code is in the file (secret votes)."
+        "the result: order with ties, counts, and for Schulze the pairwise matrix and strongest paths, "
+        "and whether the vote passed, by the threshold and quorum the file states. With --receipt, "
+        "say whether the ballot of that receipt code is in the file (secret votes)."
     )
 
     def add_arguments(self, parser):
@@ -22,14 +32,15 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
         parser.add_argument(
             "--threshold",
-            choices=sorted(THRESHOLDS),
-            default="simple",
-            help="pass threshold of a yes/no/abstain vote (default: simple)",
+            default=None,
+            metavar="|".join(THRESHOLDS),
+            help="pass threshold of a yes/no/abstain vote instead of the file's (which defaults to simple)",
         )
         parser.add_argument(
             "--quorum",
             default=None,
-            help='minimum turnout: a share of electorate_size ("50%%", "1/2") or a number of voters ("30")',
+            help='minimum turnout instead of the file\'s: a share of electorate_size ("50%%", "1/2"), '
+            'a number of voters ("30") or "none"',
         )
         parser.add_argument(
             "--receipt",
@@ -38,16 +49,19 @@ class Command(BaseCommand):
             help="the receipt code shown when casting a secret ballot: is that ballot in the file?",
         )
 
-    def handle(
-        self, *args, file, json: bool = False, threshold: str = "simple", quorum=None, receipt=None, **options
-    ):
+    def handle(self, *args, file, json: bool = False, threshold=None, quorum=None, receipt=None, **options):
+        threshold_rule, quorum_rule = command_line_rules(threshold, quorum)
         try:
             export = load_export(file)
-            recount = count_export(
-                export,
-                threshold=THRESHOLDS[threshold],
-                quorum=Quorum.parse(quorum) if quorum is not None else None,
+        except VoteDataError as error:
+            raise CommandError(f"{file}: {error}") from None
+        if threshold_rule is not None and export.method is not Method.YES_NO_ABSTAIN:
+            raise CommandError(
+                f"--threshold: only a yes_no_abstain vote has a threshold; {file} is a "
+                f"{export.method.value} vote"
             )
+        try:
+            recount = count_export(export, threshold=threshold_rule, quorum=quorum_rule)
         except VoteDataError as error:
             raise CommandError(f"{file}: {error}") from None
         if receipt is not None and export.receipts is None:
@@ -64,6 +78,24 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no ballot with receipt {receipt} in this file")
 
 
+def command_line_rules(
+    threshold: str | None, quorum: str | None
+) -> tuple[Threshold | None, Quorum | None | Unset]:
+    """--threshold and --quorum read (None / UNSET: the file's); raises a one-line CommandError."""
+    try:
+        threshold_rule = Threshold.parse(threshold) if threshold is not None else None
+    except VoteDataError as error:
+        raise CommandError(f"--threshold: {error}") from None
+    if quorum is None:
+        return threshold_rule, UNSET
+    if quorum.strip().lower() == "none":
+        return threshold_rule, None
+    try:
+        return threshold_rule, Quorum.parse(quorum)
+    except VoteDataError as error:
+        raise CommandError(f"--quorum: {error}") from None
+
+
 def dump_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2)
 
@@ -73,6 +105,9 @@ def as_json(recount: Recount) -> dict[str, Any]:
     return {
         "vote": export.title,
         **recount.result.as_dict(),
+        "passed": recount.passed,
+        "not_passed_because": recount.pass_failures,
+        "overrides": [override.as_dict() for override in recount.overrides],
         "electorate_size": export.electorate_size,
         "ballots_sha256": recount.ballots_sha256,
         "ballots_sha256_checked": recount.hash_checked,
@@ -121,6 +156,10 @@ def render(recount: Recount) -> list[str]:
         f"Ballots: {result.ballots}"
         + (f" of an electorate of {export.electorate_size}" if export.electorate_size is not None else ""),
         f"ballots_sha256: {recount.ballots_sha256} ({stated})",
+        *(
+            f"Override: --{override.rule} {override.used} (the file: {override.file})"
+            for override in recount.overrides
+        ),
         *render_quorum(result.quorum),
     ]
     if isinstance(result, YesNoAbstainResult):
@@ -129,14 +168,14 @@ def render(recount: Recount) -> list[str]:
         lines += render_choices(result)
     elif isinstance(result, SchulzeResult):
         lines += render_schulze(result)
-    if isinstance(result, YesNoAbstainResult):
-        lines.append(f"Result:  {'PASSED' if result.passed else 'NOT PASSED'}")
+    failures = recount.pass_failures
+    lines += ["", f"Result:  NOT PASSED ({'; '.join(failures)})" if failures else "Result:  PASSED"]
     return lines
 
 
 def render_quorum(check: QuorumCheck | None) -> list[str]:
     if check is None:
-        return []
+        return ["Quorum:  none"]
     verdict = "met" if check.met else "NOT met"
     return [
         f"Quorum:  {check.quorum.describe()} = {check.required} voters; turnout {check.turnout}: {verdict}"
