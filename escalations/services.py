@@ -17,7 +17,7 @@ from core.errors import Conflict
 from notifications.services import notify
 from projects.models import Project
 from votes.models import Vote
-from votes.services import _clean_options, vote_create_raised
+from votes.services import vote_create_raised, vote_options_clean
 from workflows.models import TransitionRecord
 from workflows.roles import role_holders
 from workflows.services import workflow_start, workflow_transition
@@ -53,7 +53,7 @@ def _check(escalation: Escalation) -> None:
         errors["project"] = _("Das Projekt gehört nicht zu dieser Arbeitsgruppe.")
     if escalation.method != Vote.Method.YES_NO_ABSTAIN:
         try:
-            escalation.options = _clean_options(escalation.method, escalation.options)
+            escalation.options = vote_options_clean(escalation.method, escalation.options)
         except ValidationError as error:
             errors.update(error.message_dict)
     else:

@@ -59,7 +59,8 @@ class VoteClosed(Conflict):
 # Creating and opening -------------------------------------------------------------------------
 
 
-def _clean_options(method: str, options: Sequence[str] | None) -> list[str]:
+def vote_options_clean(method: str, options: Sequence[str] | None) -> list[str]:
+    """The option labels a vote of `method` gets (yes/no/abstain brings its own); ValidationError."""
     if method == Vote.Method.YES_NO_ABSTAIN:
         return list(YES_NO_ABSTAIN_LABELS)
     labels = [str(label).strip() for label in options or [] if str(label).strip()]
@@ -118,7 +119,7 @@ def vote_create_raised(
     )
     if vote.opens_at is None:
         vote.opens_at = timezone.now()
-    labels = _clean_options(vote.method, options)
+    labels = vote_options_clean(vote.method, options)
     # The table's constraints say the same as _check_settings, which says it in words.
     vote.full_clean(exclude=["status"], validate_constraints=False)
     _check_settings(vote)
