@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -198,7 +199,7 @@ def vote_open(*, vote: Vote) -> Vote:
         # (A vote that the sweep opens only after its close, to close it, is not announced.)
         notify(
             kind=KIND_OPENED,
-            recipients=User.objects.filter(pk__in=electorate_user_ids(locked)),
+            recipients=electorate_users(locked),
             subject=locked,
             data=notification_data(locked),
         )
@@ -213,10 +214,15 @@ def _schedule_close(pk: int, closes_at: datetime.datetime) -> None:
     vote_close_due.apply_async((pk,), eta=closes_at, retry=False)
 
 
-def electorate_user_ids(vote: Vote) -> set[int]:
-    """The people behind the electorate: members, or representatives and deputies."""
-    rows = Elector.objects.filter(vote=vote).values_list("user_id", "representative_id", "deputy_id")
-    return {pk for row in rows for pk in row if pk}
+def electorate_users(vote: Vote) -> QuerySet[User]:
+    """The people behind the electorate: members, or representatives and deputies (a subquery
+    for notify(), which then never loads or lists the 10,000 of a forum vote)."""
+    electors = Elector.objects.filter(vote=vote)
+    return User.objects.filter(
+        Q(pk__in=electors.values("user_id"))
+        | Q(pk__in=electors.values("representative_id"))
+        | Q(pk__in=electors.values("deputy_id"))
+    )
 
 
 def notification_data(vote: Vote) -> dict[str, str]:
@@ -482,7 +488,7 @@ def vote_close(
         passed=passed,
     )
     locked.refresh_from_db()
-    recipients = User.objects.filter(pk__in=electorate_user_ids(locked))
+    recipients = electorate_users(locked)
     if locked.origin_body_id:
         recipients = recipients | User.objects.filter(
             memberships__body_id=locked.origin_body_id, memberships__left_at__isnull=True

@@ -9,8 +9,9 @@ Contract of ``notify(*, kind, recipients, subject=None, actor=None, data=None)``
   one the deliveries. Nothing is sent if the transaction rolls back; after commit a Celery
   task sends the emails, and a periodic sweep sends whatever that task missed.
 - `kind` must be registered (notifications.kinds.register_kind), else LookupError.
-- `recipients`: users; duplicates and the actor are dropped, inactive accounts are skipped,
-  and so is everyone who may not see `subject`.
+- `recipients`: users, as a list or as a queryset; duplicates and the actor are dropped,
+  inactive accounts are skipped, and so is everyone who may not see `subject`. A queryset stays
+  a subquery of the read: nobody is loaded, no list of ids is sent (a forum vote's 10,000).
 - `subject`: the saved model instance it is about (stored as content type and id;
   notifications never import domain models). Its model must be registered with who may see
   it (notifications.subjects.register_subject), else LookupError. Without a subject every
@@ -29,8 +30,8 @@ from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import OuterRef, Subquery
+from django.db import models, router, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ from kombu.exceptions import OperationalError
 from accounts.models import User
 
 from . import conf
+from .bulk import insert_rows
 from .kinds import Kind, Preference, all_kinds, get_kind
 from .models import Delivery, KindPreference, Notification
 from .rendering import safe_relative_url
@@ -66,7 +68,7 @@ def _check_data(data: dict) -> dict:
 def notify(
     *,
     kind: str,
-    recipients: Iterable[User],
+    recipients: Iterable[User] | QuerySet[User],
     subject: models.Model | None = None,
     actor: User | None = None,
     data: dict | None = None,
@@ -78,60 +80,113 @@ def notify(
         if subject.pk is None:
             raise ValueError("notify(subject=...) must be saved: notifications point at it by its id")
     data = _check_data(dict(data or {}))
-    people = {user.pk: user for user in recipients if user is not None and user.is_active}
-    if actor is not None:
-        people.pop(actor.pk, None)
-    if not people:
-        return []
+    if isinstance(recipients, QuerySet):
+        if not issubclass(recipients.model, User):
+            raise TypeError(
+                f"notify(recipients=...) takes people, got a queryset of {recipients.model.__name__}"
+            )
+        # Stays a subquery of the one read below: 10,000 people are never loaded, nor listed as ids.
+        people: dict[int, User] | QuerySet[User] = recipients
+    else:
+        people = {user.pk: user for user in recipients if user is not None and user.is_active}
+        if actor is not None:
+            people.pop(actor.pk, None)
+        if not people:
+            return []
     # Refused input raised above leaves the caller's transaction usable; from here on rows are
     # written, and without a savepoint a failure spoils the caller's transaction as it should.
     with transaction.atomic(savepoint=False):
         return _write(kind=registered, people=people, subject=subject, actor=actor, data=data)
 
 
-def _allowed(*, kind: Kind, people: dict[int, User], subject: models.Model | None) -> dict[int, str | None]:
-    """Of `people`, those still active who may see `subject`, with their preference for the kind."""
-    candidates = User.objects.filter(pk__in=list(people), is_active=True)
+def _allowed(
+    *, kind: Kind, people: dict[int, User] | QuerySet[User], subject: models.Model | None, actor: User | None
+) -> dict[int, str | None]:
+    """Of `people` but the actor, those still active who may see `subject`, with the channel
+    their preference for the kind chooses (None: none); in the order of `people`, else by id."""
+    if isinstance(people, QuerySet):
+        candidates = User.objects.filter(pk__in=people.values("pk")).order_by("pk")
+    else:
+        candidates = User.objects.filter(pk__in=list(people)).order_by()
+    candidates = candidates.filter(is_active=True)
+    if actor is not None:
+        candidates = candidates.exclude(pk=actor.pk)
     if subject is not None:
         candidates = candidates.filter(pk__in=viewers_of(subject).values("pk"))
     chosen = KindPreference.objects.filter(user=OuterRef("pk"), kind=kind.key).values("value")[:1]
-    return dict(candidates.annotate(chosen=Subquery(chosen)).values_list("pk", "chosen"))
+    rows = dict(candidates.annotate(chosen=Subquery(chosen)).values_list("pk", "chosen"))
+    channels = {
+        Preference.IMMEDIATE: Delivery.Channel.EMAIL.value,
+        Preference.DIGEST: Delivery.Channel.DIGEST.value,
+    }
+    order = rows if isinstance(people, QuerySet) else (pk for pk in people if pk in rows)
+    return {pk: channels.get(rows[pk] or kind.default) for pk in order}
 
 
 def _write(
-    *, kind: Kind, people: dict[int, User], subject: models.Model | None, actor: User | None, data: dict
+    *,
+    kind: Kind,
+    people: dict[int, User] | QuerySet[User],
+    subject: models.Model | None,
+    actor: User | None,
+    data: dict,
 ) -> list[Notification]:
     subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
-    chosen = _allowed(kind=kind, people=people, subject=subject)
-    if not chosen:
+    channels = _allowed(kind=kind, people=people, subject=subject, actor=actor)
+    if not channels:
         return []
-    created = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=user,
-                kind=kind.key,
-                actor=actor,
-                subject_type=subject_type,
-                subject_id=subject.pk if subject is not None else None,
-                data=data,
-            )
-            for pk, user in people.items()
-            if pk in chosen
-        ]
+    # One row stands for all: what they share is prepared (and `data` encoded) once.
+    shared = Notification(
+        kind=kind.key,
+        actor=actor,
+        subject_type=subject_type,
+        subject_id=subject.pk if subject is not None else None,
+        data=data,
     )
-    now = timezone.now()
-    channels = {Preference.IMMEDIATE: Delivery.Channel.EMAIL, Preference.DIGEST: Delivery.Channel.DIGEST}
-    deliveries = []
-    for note in created:
-        channel = channels.get(chosen[note.recipient_id] or kind.default)
-        if channel is not None:
-            deliveries.append(Delivery(notification=note, channel=channel, next_attempt_at=now))
-    if deliveries:
-        Delivery.objects.bulk_create(deliveries)
-        emails = [d.pk for d in deliveries if d.channel == Delivery.Channel.EMAIL]
-        if emails:
-            # robust: the change is committed whatever the broker does; the sweep catches up.
-            transaction.on_commit(partial(email_deliveries_queue, ids=emails), robust=True)
+    returned = dict(
+        (recipient, pk)
+        for pk, recipient in insert_rows(
+            Notification,
+            shared=shared,
+            columns=["recipient_id"],
+            rows=[(recipient,) for recipient in channels],
+            returning=["id", "recipient_id"],
+        )
+    )
+    ids = {recipient: returned[recipient] for recipient in channels}
+    deliveries = insert_rows(
+        Delivery,
+        shared=Delivery(next_attempt_at=timezone.now()),
+        columns=["notification_id", "channel"],
+        rows=[(ids[recipient], channel) for recipient, channel in channels.items() if channel is not None],
+        returning=["id", "channel"],
+    )
+    emails = sorted(pk for pk, channel in deliveries if channel == Delivery.Channel.EMAIL)
+    if emails:
+        # robust: the change is committed whatever the broker does; the sweep catches up.
+        transaction.on_commit(partial(email_deliveries_queue, ids=emails), robust=True)
+    return _notifications(shared=shared, ids=ids, people=people)
+
+
+def _notifications(*, shared: Notification, ids: dict[int, int], people: dict[int, User] | QuerySet[User]):
+    """The written rows as instances, as bulk_create() returns them (without its cost per field)."""
+    names = [field.attname for field in Notification._meta.concrete_fields]
+    values = [getattr(shared, name) for name in names]
+    recipient_at, id_at = names.index("recipient_id"), names.index("id")
+    cached = [
+        (field, getattr(shared, field.name))
+        for field in (Notification.actor.field, Notification.subject_type.field)
+    ]
+    database = router.db_for_write(Notification)
+    created = []
+    for recipient, pk in ids.items():
+        values[id_at], values[recipient_at] = pk, recipient
+        note = Notification.from_db(database, names, values)
+        for field, value in cached:
+            field.set_cached_value(note, value)
+        if not isinstance(people, QuerySet):
+            Notification.recipient.field.set_cached_value(note, people[recipient])
+        created.append(note)
     return created
 
 

@@ -289,6 +289,38 @@ def test_notify_costs_the_same_queries_for_1_and_60_recipients_however_many_may_
     assert {note.recipient_id for note in created} == {person.pk for person in allowed}
 
 
+def test_notify_a_queryset_leaves_out_whom_a_list_would_and_honours_each_choice(
+    world, django_capture_on_commit_callbacks
+):
+    chair = world.people["chair"]
+    people, allowed = _crowd(world, 12, "crowd")  # six of them in the group, six outside
+    immediate, off, inactive, *by_default = allowed
+    preferences_update(user=immediate, values={"test_digest": "immediate"})
+    preferences_update(user=off, values={"test_digest": "off"})
+    User.objects.filter(pk=inactive.pk).update(is_active=False)
+    recipients = User.objects.filter(email__startswith="crowd") | User.objects.filter(pk=chair.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = notify(
+            kind="test_digest", recipients=recipients, actor=chair, subject=world.task, data={"title": "b"}
+        )
+
+    notified = {immediate, off, *by_default}  # not the actor, the inactive one, nor the outsiders
+    assert sorted(note.recipient_id for note in created) == sorted(person.pk for person in notified)
+
+    def rows(notes):
+        return sorted(
+            (n.pk, n.recipient_id, n.kind, n.actor_id, n.subject, n.data, n.created_at) for n in notes
+        )
+
+    assert rows(created) == rows(Notification.objects.filter(pk__in=[note.pk for note in created]))
+    channels = dict(
+        Delivery.objects.filter(notification__in=created).values_list("notification__recipient", "channel")
+    )
+    assert channels == {immediate.pk: "email", **{person.pk: "digest" for person in by_default}}
+    assert [m.to for m in mail.outbox] == [[immediate.email]]  # sent after the commit
+
+
 def _queries(call) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = call()
