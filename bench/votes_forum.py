@@ -302,12 +302,12 @@ def casting_summary(casting: Casting, electorate: int) -> dict:
 
 # Closing ------------------------------------------------------------------------------------------
 
-# What vote_close spends its time on: the functions of votes.services it calls, by name.
+# What vote_close spends its time on: the functions its module calls, by name.
 PHASES = [
-    ("read_ballots", "votes.services", "vote_ballots"),
+    ("read_ballots", "votes.services.closing", "vote_ballots"),
     ("count", "votes.counting", "count"),
-    ("hash", "votes.services", "ballots_sha256"),
-    ("notify", "votes.services", "notify"),
+    ("hash", "votes.services.closing", "ballots_sha256"),
+    ("notify", "votes.services.closing", "notify"),
 ]
 
 

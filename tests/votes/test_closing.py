@@ -217,7 +217,7 @@ def test_a_vote_that_was_never_opened_is_opened_and_closed_by_the_sweep_without_
 
 
 def test_one_vote_that_fails_to_close_does_not_keep_the_sweep_from_the_others(world, monkeypatch):
-    from votes import services
+    from votes.services import closing as services
 
     people = electorate(world, 2)
     broken, fine = vote_new(world), vote_new(world)
