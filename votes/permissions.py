@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, Q, QuerySet
 
 from accounts.models import User
-from workgroups.models import Body, Membership, Role
+from workgroups.models import Body, Membership
 from workgroups.permissions import is_platform_staff
 
 from .models import Elector, Vote
@@ -71,12 +71,3 @@ def may_download_ballots(vote: Vote, user: User | None) -> bool:
     if not vote.is_closed or not _active(user):
         return False
     return user.is_superuser or is_platform_staff(user) or in_electorate(vote, user)
-
-
-def is_forum_staff(user: User | None) -> bool:
-    return (
-        _active(user)
-        and Membership.objects.filter(
-            user=user, left_at__isnull=True, body__kind=Body.Kind.FORUM, role=Role.STAFF
-        ).exists()
-    )

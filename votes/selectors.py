@@ -75,33 +75,32 @@ class Standing:
 
 
 def vote_standing(*, vote: Vote, user: User) -> list[Standing]:
-    """The electorate entries `user` may cast for in `vote`, each with its participation (three queries).
+    """The electorate entries `user` may cast for in `vote`, each with its participation (two queries).
 
     For a secret vote nothing links a ballot to its elector, so `content` stays None.
     """
-    electors = list(electors_of(vote, user).select_related("organisation").order_by("pk"))
+    electors = electors_for(vote=vote, user=user)
     if not electors:
         return []
-    ids = [elector.pk for elector in electors]
-    participations = {p.elector_id: p for p in Participation.objects.filter(elector_id__in=ids)}
     contents = {}
     if not vote.secret:
+        ids = [elector.pk for elector in electors]
         contents = dict(Ballot.objects.filter(elector_id__in=ids).values_list("elector_id", "content"))
-    standing = []
-    for elector in electors:
-        if elector.organisation_id is None:
-            capacity = "member"
-        else:
-            capacity = "representative" if elector.representative_id == user.pk else "deputy"
-        standing.append(
-            Standing(
-                elector=elector,
-                capacity=capacity,
-                participation=participations.get(elector.pk),
-                content=contents.get(elector.pk),
-            )
+    return [
+        Standing(
+            elector=elector,
+            capacity=_capacity(elector, user),
+            participation=elector.voted,
+            content=contents.get(elector.pk),
         )
-    return standing
+        for elector in electors
+    ]
+
+
+def _capacity(elector: Elector, user: User) -> str:
+    if elector.organisation_id is None:
+        return "member"
+    return "representative" if elector.representative_id == user.pk else "deputy"
 
 
 def votes_due(*, user: User) -> QuerySet[Vote]:
