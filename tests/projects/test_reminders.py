@@ -18,7 +18,8 @@ def due_reminders(user) -> list[str]:
 
 def test_due_tomorrow_and_overdue_tasks_are_reminded_once_per_day(world):
     member, chair = world.people["member"], world.people["chair"]
-    now = timezone.now()
+    # Local noon: "three hours later, the same day" must not cross midnight whenever the suite runs.
+    now = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(12)))
     today = timezone.localdate(now)
     for title, days in [("Morgen fällig", 1), ("Überfällig", -3), ("Nächste Woche", 7), ("Ohne Datum", None)]:
         task_create(
