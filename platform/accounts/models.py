@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import private_storage
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -24,6 +26,10 @@ class Organisation(models.Model):
     website = models.URLField(_("Website"), blank=True)
     # Proposed by someone registering; listed and offered to others only once staff confirm it.
     is_confirmed = models.BooleanField(_("bestätigt"), default=True)
+    # The public pages list an organisation only with its consent.
+    listed_publicly = models.BooleanField(_("auf den öffentlichen Seiten genannt"), default=False)
+    # PNG or JPEG (checked by content), shown in the public seal register.
+    logo = models.FileField(_("Logo"), storage=private_storage, upload_to="logos/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

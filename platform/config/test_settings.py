@@ -1,6 +1,8 @@
 """Test settings: the real settings plus speed-ups; the mode follows DATABASE_URL/REDIS_URL."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_DEBUG", "1")
 
@@ -8,8 +10,11 @@ from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Uploads of a test run go to a folder of its own, removed with the machine's temporary files.
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="aachen-private-"))
 STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
+    "private": {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None}},  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
