@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 
-.PHONY: run test install worker beat lint messages lock bench soak clean
+.PHONY: run test install checkers worker beat lint messages lock bench soak clean
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...).")'
@@ -18,6 +18,16 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)
 
+# The checkers the browser tests load from disk (axe-core, the Nu Html Checker); tests only.
+NODE_STAMP := node_modules/.installed-$(shell cksum package-lock.json | cut -d' ' -f1)
+$(NODE_STAMP): package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the page checkers (Debian: apt install npm)"; exit 1; }
+	@rm -f node_modules/.installed-*
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+checkers: $(NODE_STAMP)
+
 run: install
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo
@@ -26,7 +36,7 @@ run: install
 	  then echo "==> Ready: http://127.0.0.1:8000/  (health ok; demo logins above, password aachen2015)"; break; fi; done ) &
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
-test: install
+test: install checkers
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
