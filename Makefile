@@ -20,13 +20,15 @@ install: $(STAMP)
 
 # The checkers the browser tests load from disk (axe-core, the Nu Html Checker); tests only.
 NODE_STAMP := node_modules/.installed-$(shell cksum package-lock.json | cut -d' ' -f1)
+# Without npm the checks that need them are skipped on a person's machine (CI fails on a skip).
 $(NODE_STAMP): package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed for the page checkers (Debian: apt install npm)"; exit 1; }
 	@rm -f node_modules/.installed-*
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
-checkers: $(NODE_STAMP)
+checkers:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(NODE_STAMP); \
+	else echo "[make] npm not found: the page checks (Nu Html Checker, axe-core) will be skipped"; fi
 
 run: install
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
