@@ -315,6 +315,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "projects.models.Task.Status",
         "InvitationStatusEnum": "workgroups.models.Invitation.Status",
         "VoteStatusEnum": "votes.models.Vote.Status",
+        "SealDecisionEnum": "seals.models.Decision",
+        "SealStatusEnum": "seals.models.Seal.Status",
     },
 }
 

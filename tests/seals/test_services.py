@@ -1,6 +1,5 @@
 """The seal workflow through its services: four eyes, the seal an award creates, renewal, revocation."""
 
-
 import pytest
 from django.utils import timezone
 
