@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -28,6 +28,7 @@ from workflows.spec import STATE_CLASSES
 from . import permissions as seal_permissions
 from . import selectors, services
 from .models import Application, Criterion, CriterionReview, Decision, Evidence, Seal
+from .uploads import NameKeepingMultiPartApiParser
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -286,7 +287,7 @@ class ApplicationViewSet(
         methods=["get", "post"],
         pagination_class=None,
         filterset_class=None,
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=[NameKeepingMultiPartApiParser, FormParser],
     )
     def evidence(self, request: Request, pk=None) -> Response:
         """GET: the evidence files. POST (multipart: `criterion`, `file`): add one; refused files

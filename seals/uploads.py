@@ -7,13 +7,23 @@ anything is stored, with a sentence that tells the person what to upload instead
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 from dataclasses import dataclass
+from functools import partial, wraps
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.template.defaultfilters import filesizeformat
+from django.utils.datastructures import ImmutableList
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import DataAndFiles
+from rest_framework.parsers import MultiPartParser as DrfMultiPartParser
 
 PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
 EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg"}
@@ -82,7 +92,7 @@ def _image_sane(data: bytes, content_type: str) -> bool:
 
 def check_upload(upload: UploadedFile, *, allowed: tuple[str, ...], max_bytes: int) -> CheckedFile:
     """The checked facts of an upload (type by content, size, hash); ValidationError if refused."""
-    name = check_name(upload.name)
+    name = check_name(getattr(upload, "sent_name", upload.name))
     size = upload.size or 0
     if size > max_bytes:
         raise ValidationError(
@@ -130,3 +140,82 @@ def check_upload(upload: UploadedFile, *, allowed: tuple[str, ...], max_bytes: i
         sha256=hashlib.sha256(data).hexdigest(),
         extension=EXTENSIONS[content_type],
     )
+
+
+class NameKeepingMultiPartParser(MultiPartParser):
+    """Django's multipart parser, but it notes each upload's name as sent (`upload.sent_name`).
+
+    Django quietly cuts "../../x.pdf" down to "x.pdf" and drops control characters; the seal
+    refuses such a name instead (check_name), and stores every file under a random name anyway.
+    """
+
+    def __init__(self, meta, input_data, upload_handlers, encoding=None):
+        self.sent_names: dict[str, list[str]] = {}
+        super().__init__(meta, input_data, [_NameRecorder(self.sent_names), *upload_handlers], encoding)
+
+    def sanitize_file_name(self, file_name):
+        file_name = html.unescape(file_name)
+        return file_name if file_name.strip() else None
+
+    def parse(self):
+        data, files = super().parse()
+        for field, uploads in files.lists():
+            for upload, sent in zip(uploads, self.sent_names.get(field, []), strict=False):
+                upload.sent_name = sent
+        return data, files
+
+
+class _NameRecorder(FileUploadHandler):
+    """Notes the name each file was sent with; passes the data on to the real handlers."""
+
+    def __init__(self, names: dict[str, list[str]]):
+        super().__init__()
+        self.names = names
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        # The handlers after this one build the file, whose name Django cuts to its last part.
+        self.names.setdefault(field_name, []).append(file_name)
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def parse_keeping_names(request: HttpRequest, meta, post_data):
+    """`HttpRequest.parse_file_upload` with NameKeepingMultiPartParser (see keep_upload_names)."""
+    request.upload_handlers = ImmutableList(request.upload_handlers, warning="Uploads are being read.")
+    return NameKeepingMultiPartParser(meta, post_data, request.upload_handlers, request.encoding).parse()
+
+
+def keep_upload_names(view):
+    """A view decorator: the request's files keep their names as sent (for check_name to judge).
+
+    The CSRF check reads the body, so it runs here, after the parser is in place."""
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.content_type == "multipart/form-data":
+            request.parse_file_upload = partial(parse_keeping_names, request)
+        return protected(request, *args, **kwargs)
+
+    return wrapper
+
+
+class NameKeepingMultiPartApiParser(DrfMultiPartParser):
+    """The API's multipart parser with the same rule."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        request = parser_context["request"]
+        meta = request.META.copy()
+        meta["CONTENT_TYPE"] = media_type
+        encoding = parser_context.get("encoding", "utf-8")
+        try:
+            data, files = NameKeepingMultiPartParser(meta, stream, request.upload_handlers, encoding).parse()
+        except MultiPartParserError as exc:
+            raise ParseError(f"Multipart form parse error - {exc}") from exc
+        return DataAndFiles(data, files)

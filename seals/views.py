@@ -22,6 +22,7 @@ from workflows.views import workflow_transition_respond
 from . import permissions, selectors, services
 from .forms import EvidenceForm, FindingForm, ProposalForm, RevokeForm, StatementsForm
 from .models import Application, Criterion, Seal
+from .uploads import keep_upload_names
 
 
 def _verification_url(request, seal: Seal) -> str:
@@ -200,6 +201,7 @@ def statements_edit(request, pk: int):
     return render(request, "seals/statements.html", {"application": application, "form": form})
 
 
+@keep_upload_names
 @require_POST
 @login_required
 def evidence_upload(request, pk: int):
