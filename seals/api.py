@@ -3,6 +3,7 @@ and the public register of seals with their verification."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.http import Http404
@@ -16,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import BodyFirstMixin
+from core.parsers import JSONParser
 from workflows.api import (
     AvailableTransitionSerializer,
     HistoryEntrySerializer,
@@ -287,7 +289,7 @@ class ApplicationViewSet(
         methods=["get", "post"],
         pagination_class=None,
         filterset_class=None,
-        parser_classes=[NameKeepingMultiPartApiParser, FormParser],
+        parser_classes=[NameKeepingMultiPartApiParser, FormParser, JSONParser],
     )
     def evidence(self, request: Request, pk=None) -> Response:
         """GET: the evidence files. POST (multipart: `criterion`, `file`): add one; refused files
@@ -385,7 +387,7 @@ class RevokeRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class SealViewSet(viewsets.ReadOnlyModelViewSet):
+class SealViewSet(BodyFirstMixin, viewsets.ReadOnlyModelViewSet):
     """The public register (list: seals valid today) and verification by public id (any seal, with
     its status: valid, expired, revoked). Anonymous read; staff may revoke."""
 
@@ -393,8 +395,15 @@ class SealViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SealSerializer
     permission_classes = [permissions.AllowAny]
     lookup_field = "public_id"
-    lookup_value_regex = "[0-9a-f-]{36}"
+    lookup_value_regex = "[^/.]+"
     filterset_class = None
+
+    def get_object(self) -> Seal:
+        try:
+            uuid.UUID(str(self.kwargs.get("public_id", "")))
+        except ValueError:
+            raise Http404 from None
+        return super().get_object()
 
     def get_queryset(self):
         if self.action == "list":
