@@ -116,6 +116,7 @@ def seed_demo(*, with_password: bool) -> dict:
     """Load the whole demo; running it again changes nothing that is already there."""
     from .demo_bodies import seed_bodies, seed_forum_members
     from .demo_projects import seed_projects
+    from .demo_seals import seed_seals
     from .demo_votes import seed_votes
 
     organisations = seed_organisations()
@@ -124,7 +125,9 @@ def seed_demo(*, with_password: bool) -> dict:
     seed_forum_members(forum=bodies["forum"], with_password=with_password)
     projects = seed_projects(bodies=bodies, people=people, organisations=organisations)
     votes = seed_votes(people=people, bodies=bodies, organisations=organisations, projects=projects)
+    seals = seed_seals(people=people, bodies=bodies, with_password=with_password)
     return {
+        "seals": seals,
         "organisations": organisations,
         "people": people,
         "bodies": bodies,

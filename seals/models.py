@@ -24,6 +24,11 @@ class Criterion(models.TextChoices):
     DIALOGUE = "dialogue", _("Aktives Engagement im Industriedialog")
 
 
+class Decision(models.TextChoices):
+    AWARD = "award", _("Verleihen")
+    REFUSE = "refuse", _("Ablehnen")
+
+
 class Application(WorkflowSubject):
     """A company's application for the seal (or for its renewal)."""
 
@@ -46,6 +51,23 @@ class Application(WorkflowSubject):
         null=True,
         blank=True,
         related_name="renewals",
+    )
+    # The reviewer's proposal, which a second member of staff confirms (award / refuse).
+    proposed_decision = models.CharField(
+        _("vorgeschlagene Entscheidung"), max_length=10, choices=Decision.choices, blank=True, editable=False
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vorgeschlagen von"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("vorgeschlagen am"), null=True, blank=True, editable=False)
+    proposal_comment = models.TextField(
+        _("Begründung des Vorschlags"), max_length=2000, blank=True, editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

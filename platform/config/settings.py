@@ -249,6 +249,14 @@ CELERY_BEAT_SCHEDULE["votes-sweep"] = {
     "schedule": 60.0,
     "options": {"expire_seconds": 50},
 }
+# The seal „Made in Aachen": validity, evidence size, and the daily expiry notice (seals.tasks).
+SEAL_VALIDITY_DAYS = env_int("SEAL_VALIDITY_DAYS", 730)
+SEAL_EVIDENCE_MAX_BYTES = env_int("SEAL_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+CELERY_BEAT_SCHEDULE["seals-expire"] = {
+    "task": "seals.expire",
+    "schedule": crontab(hour=0, minute=20),
+    "options": {"expire_seconds": 3600},
+}
 CELERY_BEAT_SCHEDULE["workgroups-invitations-expire"] = {
     "task": "workgroups.invitations_expire",
     "schedule": crontab(minute=5),
@@ -307,6 +315,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "projects.models.Task.Status",
         "InvitationStatusEnum": "workgroups.models.Invitation.Status",
         "VoteStatusEnum": "votes.models.Vote.Status",
+        "SealDecisionEnum": "seals.models.Decision",
+        "SealStatusEnum": "seals.models.Seal.Status",
     },
 }
 
