@@ -249,6 +249,12 @@ CELERY_BEAT_SCHEDULE["votes-sweep"] = {
     "schedule": 60.0,
     "options": {"expire_seconds": 50},
 }
+# Events: the mail outbox for invited guests (events.tasks).
+CELERY_BEAT_SCHEDULE["events-guest-mails-sweep"] = {
+    "task": "events.guest_mails_sweep",
+    "schedule": 60.0,
+    "options": {"expire_seconds": 50},
+}
 CELERY_BEAT_SCHEDULE["workgroups-invitations-expire"] = {
     "task": "workgroups.invitations_expire",
     "schedule": crontab(minute=5),
