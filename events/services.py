@@ -393,7 +393,9 @@ def _promote(event: Event, *, actor: User | None) -> list[Registration]:
 def _cancel(registration: Registration, *, actor: User | None, by_staff: bool) -> Registration:
     # Event first, then the registration: the same order as registering, so no deadlock.
     event = _lock(registration.event)
-    registration = Registration.objects.select_for_update().select_related("user").get(pk=registration.pk)
+    registration = (
+        Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration.pk)
+    )
     registration.event = event
     if registration.status == Registration.Status.CANCELLED:
         raise DomainError(_("Diese Anmeldung ist bereits storniert."))
@@ -429,7 +431,9 @@ def guest_cancel(*, token: str) -> Registration:
 def attendance_set(*, registration: Registration, actor: User, attended: bool | None) -> Registration:
     """Record whether a confirmed person came (staff; from the event's start on)."""
     _require_staff(actor)
-    registration = Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    registration = (
+        Registration.objects.select_for_update(of=("self",)).select_related("event").get(pk=registration.pk)
+    )
     if registration.status != Registration.Status.CONFIRMED:
         raise DomainError(_("Anwesenheit wird nur für fest angemeldete Personen erfasst."))
     if not registration.event.has_started:
