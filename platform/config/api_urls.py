@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import ApiTokenViewSet, MeView, TokenView
 from escalations.api import EscalationViewSet
+from events.api import EventViewSet, RegistrationViewSet
 from notifications.api import DeliveryViewSet, NotificationViewSet, PreferenceViewSet
 from projects.api import CommentViewSet, ProjectViewSet, TaskViewSet
 from votes.api import VoteViewSet
@@ -23,6 +24,8 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("escalations", EscalationViewSet, basename="escalation")
 router.register("votes", VoteViewSet, basename="vote")
+router.register("events", EventViewSet, basename="event")
+router.register("event-registrations", RegistrationViewSet, basename="event-registration")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
