@@ -298,14 +298,15 @@ def waiting_position(registration: Registration) -> int | None:
 
 
 @transaction.atomic
-def registration_create(*, event: Event, actor: User, now: datetime | None = None) -> Registration:
+def registration_create(*, event: Event, actor: User, recorded_at: datetime | None = None) -> Registration:
     """Register the signed-in person: a place if one is free, else the end of the waiting list;
-    they are notified either way. `now` lets the demo record registrations of past events."""
+    they are notified either way. `recorded_at` records a registration made back then (the demo's
+    history): it is checked against that moment, and nobody is notified of the past."""
     if not may_register(actor):
         raise PermissionDenied
     # The lock that orders all registrations and cancellations of this event.
     event = _lock(event)
-    now = now or timezone.now()
+    now = recorded_at or timezone.now()
     _refuse_if_closed(event, now=now)
     registration = Registration.objects.filter(event=event, user=actor).first()
     if registration is not None and registration.status == Registration.Status.CONFIRMED:
@@ -317,6 +318,8 @@ def registration_create(*, event: Event, actor: User, now: datetime | None = Non
     registration.organisation = actor.organisation
     _place(event, registration, now=now)
     registration.save()
+    if recorded_at is not None:
+        return registration
     if registration.status == Registration.Status.CONFIRMED:
         notify(kind=KIND_CONFIRMED, recipients=[actor], subject=event, data=_data(event))
     else:

@@ -115,6 +115,7 @@ def seed_people(*, organisations: dict[str, Organisation], with_password: bool) 
 def seed_demo(*, with_password: bool) -> dict:
     """Load the whole demo; running it again changes nothing that is already there."""
     from .demo_bodies import seed_bodies, seed_forum_members
+    from .demo_events import seed_events
     from .demo_projects import seed_projects
     from .demo_votes import seed_votes
 
@@ -124,6 +125,7 @@ def seed_demo(*, with_password: bool) -> dict:
     seed_forum_members(forum=bodies["forum"], with_password=with_password)
     projects = seed_projects(bodies=bodies, people=people, organisations=organisations)
     votes = seed_votes(people=people, bodies=bodies, organisations=organisations, projects=projects)
+    seed_events(organisations=organisations)
     return {
         "organisations": organisations,
         "people": people,
