@@ -108,7 +108,8 @@ def seed_events(*, organisations: dict[str, Organisation]) -> dict[str, Event]:
         slug="industrie-dialog-forum-2027",
         title="Industrie-Dialog Forum 2027",
         summary="Das jährliche Forum: Berichte der Arbeitsgruppen, Verleihung des Siegels „Made in Aachen“.",
-        agenda="## Programm\n\n- 16:00 Begrüßung\n- 16:30 Berichte der Arbeitsgruppen\n- 18:00 Siegelverleihung\n",
+        agenda="## Programm\n\n- 16:00 Begrüßung\n- 16:30 Berichte der Arbeitsgruppen\n"
+        "- 18:00 Siegelverleihung\n",
         starts_at=_at(2027, 3, 24, 16),
         ends_at=_at(2027, 3, 24, 19),
         host=city,
