@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
@@ -33,7 +34,8 @@ def _vevent(event: Event) -> VEvent:
     vevent.add("summary", event.title)
     description = event.summary
     if event.host is not None:
-        description = f"{description}\n\nGastgeber: {event.host.name}".strip()
+        host = _("Gastgeber: %(host)s") % {"host": event.host.name}
+        description = f"{description}\n\n{host}".strip()
     if description:
         vevent.add("description", description)
     vevent.add("location", ", ".join(part for part in (event.venue, event.address) if part))
