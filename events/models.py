@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -35,6 +36,8 @@ class Event(models.Model):
     )
     is_public = models.BooleanField(_("öffentlich angekündigt"), default=True)
     cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True)
+    # iCalendar SEQUENCE: counts the changes calendars must take over (time, place, cancellation).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -56,6 +59,14 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
 
 
 class Registration(models.Model):
@@ -88,6 +99,8 @@ class Registration(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A guest's personal link carries it (signed); a new value kills every older link.
+    link_nonce = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         ordering = ["event", "registered_at", "pk"]
@@ -110,3 +123,53 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user or self.guest_email} @ {self.event}"
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def display_name(self) -> str:
+        if self.user_id is not None:
+            return str(self.user)
+        return self.guest_name or self.guest_email
+
+
+class GuestMail(models.Model):
+    """Outbox row for an email to a guest (who has no account, so notify() cannot reach them).
+
+    Written in the transaction that invites, moves up or changes; sent after commit by a Celery
+    task that claims it under a row lock; a periodic sweep sends what that task missed.
+    """
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Einladung")
+        MOVED_UP = "moved_up", _("von der Warteliste nachgerückt")
+        CHANGED = "changed", _("Veranstaltung geändert")
+        CANCELLED = "cancelled", _("Veranstaltung abgesagt")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("wartet")
+        SENT = "sent", _("gesendet")
+        FAILED = "failed", _("fehlgeschlagen")
+        SKIPPED = "skipped", _("entfallen")
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="mails")
+    kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
+    next_attempt_at = models.DateTimeField(_("nächster Versuch"), default=timezone.now)
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Gast-E-Mail")
+        verbose_name_plural = _("Gast-E-Mails")
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="guest_mail_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} ({self.kind}, {self.status})"

@@ -115,6 +115,7 @@ def seed_people(*, organisations: dict[str, Organisation], with_password: bool) 
 def seed_demo(*, with_password: bool) -> dict:
     """Load the whole demo; running it again changes nothing that is already there."""
     from .demo_bodies import seed_bodies, seed_forum_members
+    from .demo_events import seed_events
     from .demo_projects import seed_projects
     from .demo_seals import seed_seals
     from .demo_votes import seed_votes
@@ -126,6 +127,7 @@ def seed_demo(*, with_password: bool) -> dict:
     projects = seed_projects(bodies=bodies, people=people, organisations=organisations)
     votes = seed_votes(people=people, bodies=bodies, organisations=organisations, projects=projects)
     seals = seed_seals(people=people, bodies=bodies, with_password=with_password)
+    seed_events(organisations=organisations)
     return {
         "seals": seals,
         "organisations": organisations,

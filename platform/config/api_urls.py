@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import ApiTokenViewSet, MeView, TokenView
 from escalations.api import EscalationViewSet
+from events.api import EventViewSet, RegistrationViewSet
 from notifications.api import DeliveryViewSet, NotificationViewSet, PreferenceViewSet
 from projects.api import CommentViewSet, ProjectViewSet, TaskViewSet
 from seals.api import ApplicationViewSet, SealViewSet
@@ -26,6 +27,8 @@ router.register("escalations", EscalationViewSet, basename="escalation")
 router.register("votes", VoteViewSet, basename="vote")
 router.register("seal-applications", ApplicationViewSet, basename="seal-application")
 router.register("seals", SealViewSet, basename="seal")
+router.register("events", EventViewSet, basename="event")
+router.register("event-registrations", RegistrationViewSet, basename="event-registration")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

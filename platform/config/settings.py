@@ -257,6 +257,12 @@ CELERY_BEAT_SCHEDULE["seals-expire"] = {
     "schedule": crontab(hour=0, minute=20),
     "options": {"expire_seconds": 3600},
 }
+# Events: the mail outbox for invited guests (events.tasks).
+CELERY_BEAT_SCHEDULE["events-guest-mails-sweep"] = {
+    "task": "events.guest_mails_sweep",
+    "schedule": 60.0,
+    "options": {"expire_seconds": 50},
+}
 CELERY_BEAT_SCHEDULE["workgroups-invitations-expire"] = {
     "task": "workgroups.invitations_expire",
     "schedule": crontab(minute=5),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("votes.urls")),
     path("", include("escalations.urls")),
     path("", include("seals.urls")),
+    path("", include("events.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/v1/", include("config.api_urls")),
