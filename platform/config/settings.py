@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "escalations",
     "seals",
     "events",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -307,6 +308,7 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "projects.models.Task.Status",
         "InvitationStatusEnum": "workgroups.models.Invitation.Status",
         "VoteStatusEnum": "votes.models.Vote.Status",
+        "OrganisationKindEnum": "accounts.models.Organisation.Kind",
     },
 }
 
