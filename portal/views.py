@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from projects.selectors import tasks_for_user
-from public.views import landing_context
+from publicsite.views import landing_context
 from workgroups.selectors import invitations_open_for, memberships_of
 
 

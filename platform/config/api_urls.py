@@ -7,7 +7,7 @@ from accounts.api import ApiTokenViewSet, MeView, TokenView
 from escalations.api import EscalationViewSet
 from notifications.api import DeliveryViewSet, NotificationViewSet, PreferenceViewSet
 from projects.api import CommentViewSet, ProjectViewSet, TaskViewSet
-from public.api import PublicOrganisationViewSet, PublicWorkgroupViewSet
+from publicsite.api import PublicOrganisationViewSet, PublicWorkgroupViewSet
 from votes.api import VoteViewSet
 from workgroups.api import BodyViewSet, InvitationViewSet, MembershipViewSet
 

@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "escalations",
     "seals",
     "events",
-    "public",
+    "publicsite",
 ]
 
 MIDDLEWARE = [

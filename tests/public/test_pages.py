@@ -90,3 +90,11 @@ def test_public_api_refuses_writes(public_world):
     client = Client()
     assert client.post("/api/v1/public/groups/", {}).status_code == 405
     assert client.get("/api/v1/public/groups/keine-ag/").status_code == 404
+
+
+def test_app_leaves_the_atpublic_package_importable():
+    """aiosmtpd (the tests' SMTP server) imports `public` from the atpublic package; an app of that
+    name would shadow it, as a `platform` package would shadow the standard library's."""
+    from public import public
+
+    assert callable(public)

@@ -1,5 +1,5 @@
 """The public pages: open to everyone, German and English, showing only what the initiative makes
-public (public/selectors.py chooses it in the database)."""
+public (publicsite/selectors.py chooses it in the database)."""
 
 from django.shortcuts import render
 
@@ -12,7 +12,7 @@ LANDING_EVENTS = 5
 
 
 def landing_context() -> dict:
-    """What the front page shows everyone (portal's home renders it with public/_landing.html)."""
+    """What the front page shows everyone (portal's home renders it with publicsite/_landing.html)."""
     return {
         "themes": selectors.themes_with_groups(selectors.workgroups_public(with_projects=False)),
         "seals": selectors.seal_holders(limit=LANDING_SEALS),
@@ -22,13 +22,13 @@ def landing_context() -> dict:
 
 
 def about(request):
-    return render(request, "public/about.html", {"themes": selectors.themes_public()})
+    return render(request, "publicsite/about.html", {"themes": selectors.themes_public()})
 
 
 def groups(request):
     return render(
         request,
-        "public/groups.html",
+        "publicsite/groups.html",
         {"themes": selectors.themes_with_groups(selectors.workgroups_public())},
     )
 
@@ -37,4 +37,4 @@ def organisations(request):
     listed = list(selectors.organisations_public())
     companies = [o for o in listed if o.kind == Organisation.Kind.COMPANY]
     others = [o for o in listed if o.kind != Organisation.Kind.COMPANY]
-    return render(request, "public/organisations.html", {"companies": companies, "others": others})
+    return render(request, "publicsite/organisations.html", {"companies": companies, "others": others})

@@ -63,8 +63,12 @@ def organisations_public() -> QuerySet[Organisation]:
     )
 
 
+def organisations_public_count() -> int:
+    return organisations_public().count()
+
+
 def seal_holders(*, limit: int | None = None) -> list:
-    """Current seals (the register's rows), soonest-named first."""
+    """Current seals (the register's rows), by organisation name."""
     seals = seals_current().only(
         "id", "public_id", "valid_from", "valid_until", "organisation__name", "organisation__website"
     )
@@ -87,7 +91,3 @@ def themes_with_groups(groups) -> list[tuple[Theme | None, list[Body]]]:
     if None in by_theme:
         sections.append((None, by_theme[None]))
     return sections
-
-
-def organisations_public_count() -> int:
-    return organisations_public().count()

@@ -1,6 +1,6 @@
 from django import template
 
-from public.links import url_or_none
+from publicsite.links import url_or_none
 
 register = template.Library()
 
