@@ -1,10 +1,11 @@
-"""`make bench`: the five busiest pages over real HTTP, against a bare Django baseline.
+"""`make bench`: the busiest pages over real HTTP, against a bare Django baseline.
 
 Builds the load dataset (`manage.py seed_load --scale $BENCH_SCALE`) in a database of its
 own (PostgreSQL `aachen_bench` on the server of DATABASE_URL, else a temporary SQLite file),
 serves it with gunicorn in production mode on a free 127.0.0.1 port, signs in as a member of
 several working groups and measures the board, "my tasks", the group page and the project
-and task list API. Each page is compared with a bare Django view that returns as many bytes
+and task list API, and, as an anonymous visitor, the public pages (front page, working groups,
+members) and the public groups API. Each page is compared with a bare Django view that returns as many bytes
 without touching the database. Prints a table; writes bench/results/<timestamp>.json and
 bench/results/latest.json. Gunicorn is stopped at the end, whatever happens.
 
@@ -397,6 +398,11 @@ def pages(targets: dict) -> list[tuple[str, str, str]]:
         ("group page", f"/groups/{targets['group']}/", "session"),
         ("project list API", "/api/v1/projects/", "token"),
         ("task list API", "/api/v1/tasks/", "token"),
+        # What visitors read, without signing in.
+        ("front page", "/", "anonymous"),
+        ("public groups", "/initiative/groups/", "anonymous"),
+        ("public members", "/initiative/organisations/", "anonymous"),
+        ("public groups API", "/api/v1/public/groups/", "anonymous"),
     ]
 
 
@@ -405,7 +411,7 @@ def run(port: int, targets: dict) -> list[dict]:
     log(f"signed in as {targets['user']} ({targets['user_groups']} working groups)")
     rows = []
     for name, path, auth in pages(targets):
-        headers = session if auth == "session" else token
+        headers = {"session": session, "token": token, "anonymous": {}}[auth]
         size = len(warm_up(port, path, headers).body)
         bare_path = f"/bench/bare/?size={size}"
         warm_up(port, bare_path, {})

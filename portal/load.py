@@ -147,6 +147,8 @@ def _organisations(scale: float, rng: random.Random) -> list[Organisation]:
                 city="Aachen",
                 produces_in_aachen=rng.random() < 0.8,
                 training_company=rng.random() < 0.6,
+                # Two in three agreed to be named on the public pages (no draw: the rest stays as it was).
+                listed_publicly=i % 3 != 2,
             )
         )
     return Organisation.objects.bulk_create(rows, batch_size=BATCH)

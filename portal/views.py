@@ -2,11 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from projects.selectors import tasks_for_user
+from publicsite.views import landing_context
 from workgroups.selectors import invitations_open_for, memberships_of
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    """The front page: the initiative's public face for everyone; members find their way on from it."""
+    return render(request, "portal/home.html", landing_context())
 
 
 @login_required

@@ -8,6 +8,7 @@ from escalations.api import EscalationViewSet
 from events.api import EventViewSet, RegistrationViewSet
 from notifications.api import DeliveryViewSet, NotificationViewSet, PreferenceViewSet
 from projects.api import CommentViewSet, ProjectViewSet, TaskViewSet
+from publicsite.api import PublicOrganisationViewSet, PublicWorkgroupViewSet
 from seals.api import ApplicationViewSet, SealViewSet
 from votes.api import VoteViewSet
 from workgroups.api import BodyViewSet, InvitationViewSet, MembershipViewSet
@@ -29,6 +30,8 @@ router.register("seal-applications", ApplicationViewSet, basename="seal-applicat
 router.register("seals", SealViewSet, basename="seal")
 router.register("events", EventViewSet, basename="event")
 router.register("event-registrations", RegistrationViewSet, basename="event-registration")
+router.register("public/groups", PublicWorkgroupViewSet, basename="public-group")
+router.register("public/organisations", PublicOrganisationViewSet, basename="public-organisation")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "escalations",
     "seals",
     "events",
+    "publicsite",
 ]
 
 MIDDLEWARE = [
@@ -323,6 +324,7 @@ SPECTACULAR_SETTINGS = {
         "VoteStatusEnum": "votes.models.Vote.Status",
         "SealDecisionEnum": "seals.models.Decision",
         "SealStatusEnum": "seals.models.Seal.Status",
+        "OrganisationKindEnum": "accounts.models.Organisation.Kind",
     },
 }
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("escalations.urls")),
     path("", include("seals.urls")),
     path("", include("events.urls")),
+    path("initiative/", include("publicsite.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/v1/", include("config.api_urls")),
