@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "escalations",
     "seals",
     "events",
+    "reports",
 ]
 
 MIDDLEWARE = [
