@@ -7,6 +7,7 @@ from accounts.api import ApiTokenViewSet, MeView, TokenView
 from escalations.api import EscalationViewSet
 from notifications.api import DeliveryViewSet, NotificationViewSet, PreferenceViewSet
 from projects.api import CommentViewSet, ProjectViewSet, TaskViewSet
+from reports.api import ReportViewSet
 from votes.api import VoteViewSet
 from workgroups.api import BodyViewSet, InvitationViewSet, MembershipViewSet
 
@@ -23,6 +24,7 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("escalations", EscalationViewSet, basename="escalation")
 router.register("votes", VoteViewSet, basename="vote")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -308,6 +308,7 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "projects.models.Task.Status",
         "InvitationStatusEnum": "workgroups.models.Invitation.Status",
         "VoteStatusEnum": "votes.models.Vote.Status",
+        "ReportStatusEnum": "reports.models.Report.Status",
     },
 }
 

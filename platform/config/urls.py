@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("votes.urls")),
     path("", include("escalations.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/v1/", include("config.api_urls")),
