@@ -6,7 +6,7 @@ POSTGRESQL = """
 CREATE OR REPLACE FUNCTION reports_issued_frozen() RETURNS trigger AS $$
 BEGIN
     IF OLD.status = 'issued' THEN
-        RAISE EXCEPTION 'report % is issued: it never changes', OLD.id;
+        RAISE EXCEPTION 'an issued report never changes';
     END IF;
     RETURN NEW;
 END;

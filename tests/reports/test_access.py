@@ -168,3 +168,12 @@ class TestApi:
         before = api_client.get(f"/api/v1/reports/{report.pk}/").json()["data"]
         give_history(quarter.projects["delta"], "generic", [(at(2015, 6, 2), "execution")])
         assert api_client.get(f"/api/v1/reports/{report.pk}/").json()["data"] == before
+
+
+@pytest.mark.parametrize(
+    "role, shown", [("staff", True), ("admin", True), ("member", False), ("steering", False)]
+)
+def test_the_navigation_leads_staff_to_the_reports(client, world, role, shown):
+    client.force_login(world.people[role])
+    page = client.get(reverse("portal:dashboard")).content.decode()
+    assert (f'href="{reverse("reports:list")}"' in page) is shown
