@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
@@ -187,7 +187,15 @@ def _project_section(
         tasks_done = done_tasks.get(row["id"], 0)
         if tasks_done:
             milestones.append(
-                {"date": None, "text": _("%(count)s terminierte Aufgaben erledigt") % {"count": tasks_done}}
+                {
+                    "date": None,
+                    "text": ngettext(
+                        "%(count)s terminierte Aufgabe erledigt",
+                        "%(count)s terminierte Aufgaben erledigt",
+                        tasks_done,
+                    )
+                    % {"count": tasks_done},
+                }
             )
         by_group[row["workgroup_id"]].append(
             {

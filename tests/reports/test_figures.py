@@ -63,7 +63,7 @@ def test_milestones_are_starts_ends_and_tasks_with_a_due_date_done(quarter, data
     assert (totals["started"], totals["ended"], totals["tasks_done"], totals["milestones"]) == (2, 1, 1, 4)
     delta = group_of(data, "AG Fachkräfte")["projects"][2]
     assert delta["tasks_done"] == 1
-    assert delta["milestones"] == [{"date": None, "text": "1 terminierte Aufgaben erledigt"}]
+    assert delta["milestones"] == [{"date": None, "text": "1 terminierte Aufgabe erledigt"}]
 
 
 def test_state_chart_counts_each_project_once_per_week_in_its_state_then(quarter, data):
