@@ -45,9 +45,11 @@ def states_svg(chart: dict) -> SafeString:
         f'role="img" aria-labelledby="chart-states-title" class="report-chart">',
         f'<title id="chart-states-title">{escape(title)}</title>',
     ]
-    for step in range(5):
-        value = peak * step / 4
-        y = top + plot_h - plot_h * step / 4
+    # Whole numbers on the axis: peak is 1, 2 or 5 × 10ⁿ.
+    divisions = peak if peak <= 5 else (4 if str(peak)[0] == "2" else 5)
+    for step in range(divisions + 1):
+        value = peak * step / divisions
+        y = top + plot_h - plot_h * step / divisions
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
         parts.append(_text(left - 6, y + 4, f"{value:g}", anchor="end", size=10))
     slot = plot_w / max(len(labels), 1)
