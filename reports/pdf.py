@@ -36,7 +36,16 @@ def _styles():
 
 def _table(header: list[str], rows: list[list], widths: list[float] | None = None) -> Table:
     body = getSampleStyleSheet()["BodyText"].clone("cell", fontSize=8.5, leading=10)
-    cells = [[Paragraph(escape(str(c)), body) for c in row] for row in [header, *rows]]
+    # Short cells stay plain strings (much cheaper to lay out); longer ones wrap as paragraphs.
+    cells = [
+        [
+            str(c)
+            if len(str(c)) <= 16 and "\n" not in str(c)
+            else Paragraph(escape(str(c)).replace("\n", "<br/>"), body)
+            for c in row
+        ]
+        for row in [header, *rows]
+    ]
     table = Table(cells, colWidths=widths, repeatRows=1)
     table.setStyle(TABLE_STYLE)
     return table
