@@ -9,6 +9,7 @@ from events.api import EventViewSet, RegistrationViewSet
 from notifications.api import DeliveryViewSet, NotificationViewSet, PreferenceViewSet
 from projects.api import CommentViewSet, ProjectViewSet, TaskViewSet
 from publicsite.api import PublicOrganisationViewSet, PublicWorkgroupViewSet
+from reports.api import ReportViewSet
 from seals.api import ApplicationViewSet, SealViewSet
 from votes.api import VoteViewSet
 from workgroups.api import BodyViewSet, InvitationViewSet, MembershipViewSet
@@ -32,6 +33,7 @@ router.register("events", EventViewSet, basename="event")
 router.register("event-registrations", RegistrationViewSet, basename="event-registration")
 router.register("public/groups", PublicWorkgroupViewSet, basename="public-group")
 router.register("public/organisations", PublicOrganisationViewSet, basename="public-organisation")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "seals",
     "events",
     "publicsite",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -325,6 +326,7 @@ SPECTACULAR_SETTINGS = {
         "SealDecisionEnum": "seals.models.Decision",
         "SealStatusEnum": "seals.models.Seal.Status",
         "OrganisationKindEnum": "accounts.models.Organisation.Kind",
+        "ReportStatusEnum": "reports.models.Report.Status",
     },
 }
 

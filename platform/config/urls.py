@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("seals.urls")),
     path("", include("events.urls")),
     path("initiative/", include("publicsite.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/v1/", include("config.api_urls")),
