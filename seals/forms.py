@@ -29,6 +29,15 @@ class EvidenceForm(forms.Form):
     )
 
 
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label=_("Logo"),
+        help_text=_("PNG oder JPEG, höchstens 2 MB; es erscheint im Verzeichnis der Siegelträger."),
+        error_messages={"required": _("Bitte wählen Sie eine Datei aus.")},
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+
+
 class FindingForm(forms.Form):
     criterion = forms.ChoiceField(choices=Criterion.choices, widget=forms.HiddenInput)
     met = forms.ChoiceField(

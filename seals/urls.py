@@ -8,6 +8,7 @@ urlpatterns = [
     path("siegel/", views.register, name="register"),
     path("siegel/antraege/", views.application_list, name="applications"),
     path("siegel/antraege/neu/", views.application_create, name="create"),
+    path("siegel/logo/", views.organisation_logo, name="logo_set"),
     path("siegel/antraege/<int:pk>/", views.application_detail, name="application"),
     path("siegel/antraege/<int:pk>/darlegungen/", views.statements_edit, name="statements"),
     path("siegel/antraege/<int:pk>/nachweise/", views.evidence_upload, name="evidence_upload"),

@@ -20,7 +20,7 @@ from workflows.selectors import workflow_panel
 from workflows.views import TransitionForm
 
 from . import permissions, selectors, services
-from .forms import EvidenceForm, FindingForm, ProposalForm, RevokeForm, StatementsForm
+from .forms import EvidenceForm, FindingForm, LogoForm, ProposalForm, RevokeForm, StatementsForm
 from .models import Application, Criterion, Seal
 from .uploads import keep_upload_names
 
@@ -89,6 +89,10 @@ def logo(request, public_id):
 @login_required
 def application_list(request):
     """The company's applications (start one, renew) and, for staff, the queue."""
+    return render(request, "seals/list.html", _list_context(request))
+
+
+def _list_context(request, *, logo_form: LogoForm | None = None) -> dict:
     user = request.user
     is_staff = permissions.is_staff(user)
     organisation = user.organisation if permissions.may_apply(user) else None
@@ -103,6 +107,7 @@ def application_list(request):
     today = timezone.localdate()
     context = {
         "organisation": organisation,
+        "logo_form": (logo_form or LogoForm()) if organisation else None,
         "own": own,
         "seals": [(seal, seal.status_on(today)) for seal in seals],
         "renewable": [s for s in seals if s.status_on(today) in (Seal.Status.VALID, Seal.Status.PENDING)],
@@ -115,7 +120,29 @@ def application_list(request):
             else []
         ),
     }
-    return render(request, "seals/list.html", context)
+    return context
+
+
+@keep_upload_names
+@require_POST
+@login_required
+def organisation_logo(request):
+    """The company's people set the logo the public register shows beside its seal."""
+    organisation = request.user.organisation if permissions.may_apply(request.user) else None
+    if organisation is None:
+        raise Http404
+    form = LogoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.organisation_logo_set(
+                organisation=organisation, actor=request.user, upload=form.cleaned_data["logo"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Das Logo ist gespeichert."))
+            return redirect("seals:applications")
+    return render(request, "seals/list.html", _list_context(request, logo_form=form), status=400)
 
 
 @require_POST

@@ -14,7 +14,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "city", "produces_in_aachen", "training_company", "is_confirmed"]
     list_filter = ["is_confirmed", "kind", "produces_in_aachen", "training_company"]
     search_fields = ["name"]
-    readonly_fields = ["is_confirmed"]
+    # The logo is checked by content when a company uploads it (seals); the admin only shows it.
+    readonly_fields = ["is_confirmed", "logo"]
     actions = ["confirm"]
 
     @admin.action(description=_("Vorgeschlagene Organisationen bestätigen"))

@@ -162,3 +162,36 @@ def test_organisation_logo_is_checked_by_content(seals_world, private_media):
     assert seals_world.company.logo.name.startswith("logos/") and seals_world.company.logo.name.endswith(
         ".png"
     )
+
+
+def test_company_sets_its_logo_on_its_seal_page_and_a_renamed_executable_is_refused(
+    seals_world, private_media
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+
+    client = Client()
+    client.force_login(seals_world.people["applicant"])
+    url = reverse("seals:logo_set")
+
+    refused = client.post(url, {"logo": Upload("logo.png", ELF)})
+    assert refused.status_code == 400
+    assert "PNG oder JPEG" in refused.content.decode()
+    assert stored_files(private_media) == []
+
+    saved = client.post(url, {"logo": Upload("logo.png", tiny_png())})
+    assert saved.status_code == 302
+    seals_world.company.refresh_from_db()
+    assert seals_world.company.logo.name.startswith("logos/")
+    assert len(stored_files(private_media)) == 1
+
+    # Someone from another company sets their own company's logo, never this one's.
+    before = seals_world.company.logo.name
+    other = Client()
+    other.force_login(seals_world.people["other_company"])
+    assert other.post(url, {"logo": Upload("logo.png", tiny_png())}).status_code == 302
+    seals_world.company.refresh_from_db()
+    seals_world.other_company.refresh_from_db()
+    assert seals_world.company.logo.name == before
+    assert seals_world.other_company.logo.name.startswith("logos/")
+    assert Client().post(url, {"logo": Upload("logo.png", tiny_png())}).status_code == 302  # to sign-in
+    assert len(stored_files(private_media)) == 2
