@@ -59,7 +59,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 messages: install
-	DJANGO_DEBUG=1 $(MANAGE) makemessages --locale en --no-location --no-wrap --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
+	DJANGO_DEBUG=1 $(MANAGE) makemessages --locale en --no-location --no-wrap --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'node_modules/*'
 	DJANGO_DEBUG=1 $(MANAGE) compilemessages --locale en --ignore '.venv/*'
 
 lock: install
