@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
 from audit.services import audit_record
@@ -204,9 +205,12 @@ def event_update(*, event: Event, actor: User, **changes) -> Event:
         if capacity < taken:
             raise ValidationError(
                 {
-                    "capacity": _(
+                    "capacity": ngettext(
+                        "Es ist bereits %(taken)d Person fest angemeldet; die Zahl der Plätze "
+                        "kann nicht darunter sinken.",
                         "Es sind bereits %(taken)d Personen fest angemeldet; die Zahl der Plätze "
-                        "kann nicht darunter sinken."
+                        "kann nicht darunter sinken.",
+                        taken,
                     )
                     % {"taken": taken}
                 }

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -103,7 +104,7 @@ def event_unregister(request, slug: str):
     except DomainError as exc:
         messages.error(request, exc.reason)
     else:
-        messages.success(request, _("Sie sind abgemeldet."))
+        messages.success(request, _("Ihre Anmeldung ist storniert."))
     return redirect(event)
 
 
@@ -119,7 +120,7 @@ def guest_page(request, token: str):
         except DomainError as exc:
             messages.error(request, exc.reason)
         else:
-            messages.success(request, _("Sie sind abgemeldet. Vielen Dank für Ihre Nachricht."))
+            messages.success(request, _("Ihre Anmeldung ist storniert. Vielen Dank für Ihre Nachricht."))
         return redirect("events:guest", token=token)
     return render(
         request,
@@ -278,5 +279,13 @@ def event_attendance(request, slug: str):
     except DomainError as exc:
         messages.error(request, exc.reason)
     else:
-        messages.success(request, _("Anwesenheit gespeichert: %(count)d Teilnehmende.") % {"count": came})
+        messages.success(
+            request,
+            ngettext(
+                "Anwesenheit gespeichert: %(count)d Person war da.",
+                "Anwesenheit gespeichert: %(count)d Personen waren da.",
+                came,
+            )
+            % {"count": came},
+        )
     return redirect("events:registrations", slug=event.slug)

@@ -135,7 +135,9 @@ def test_seed_demo_is_idempotent(db):
     first = seed_demo(with_password=True)
     second = seed_demo(with_password=True)
     assert {u.pk for u in first["people"].values()} == {u.pk for u in second["people"].values()}
-    assert User.objects.count() == 7 + 48  # the named people and the forum's generated members
+    assert (
+        User.objects.count() == 8 + 48
+    )  # the named people (with the second staff member) and the forum's generated members
     assert User.objects.get(email="admin@example.org").is_superuser
 
 

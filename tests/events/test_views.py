@@ -55,7 +55,7 @@ def test_member_registers_then_full_event_puts_next_on_waiting_list(client, make
     assert messages_of(response) == ["Sie stehen für diese Veranstaltung bereits auf der Warteliste."]
     client.force_login(first)
     response = client.post(f"/veranstaltungen/{event.slug}/abmelden/", follow=True)
-    assert messages_of(response) == ["Sie sind abgemeldet."]
+    assert messages_of(response) == ["Ihre Anmeldung ist storniert."]
     assert Registration.objects.get(user=second).status == "confirmed"
 
 
@@ -148,7 +148,7 @@ def test_guest_invitation_goes_through_the_outbox_and_link_cancels(
     page = client.get(path)
     assert page.status_code == 200 and 'data-status="confirmed"' in page.content.decode()
     response = client.post(path, follow=True)
-    assert messages_of(response) == ["Sie sind abgemeldet. Vielen Dank für Ihre Nachricht."]
+    assert messages_of(response) == ["Ihre Anmeldung ist storniert. Vielen Dank für Ihre Nachricht."]
     assert Registration.objects.get(user=waiting).status == "confirmed"
     broken = client.get(path[:-9] + "x" * 8 + "/")
     assert broken.status_code == 404 and "Dieser Link ist ungültig." in broken.content.decode()
@@ -186,5 +186,5 @@ def test_staff_take_attendance(client, make_event, people, world):
     response = client.post(
         f"/veranstaltungen/{event.slug}/anwesenheit/", {"present": [str(ra.pk)]}, follow=True
     )
-    assert messages_of(response) == ["Anwesenheit gespeichert: 1 Teilnehmende."]
+    assert messages_of(response) == ["Anwesenheit gespeichert: 1 Person war da."]
     assert dict(Registration.objects.values_list("pk", "attended")) == {ra.pk: True, rb.pk: False}

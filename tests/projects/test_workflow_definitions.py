@@ -75,7 +75,7 @@ def test_migrate_loads_the_shipped_definitions_and_a_second_sync_adds_nothing(db
     loaded = set(WorkflowDefinition.objects.filter(version=1).values_list("key", flat=True))
     assert loaded >= SHIPPED
     results = workflow_definitions_sync()
-    assert {r.key for r in results} == SHIPPED | {"escalation"}
+    assert {r.key for r in results} == SHIPPED | {"escalation", "seal_application"}
     assert not any(r.created for r in results)
 
 
