@@ -3,8 +3,8 @@
 At scale 1: 200 organisations, 1,000 people, one forum, 5 steering teams, 40 working groups,
 400 projects, 20,000 tasks and 2,000 comments. Bodies go through `body_create`; everything
 else is written in bulk, with exactly the rows the services would write one by one
-(membership: a row plus the role group; project: its workflow start and the grants of PROJECT_GRANTS and
-TASK_GRANTS to the groups `related_role_groups` names).
+(membership: a row plus the role group; project: its workflow start and the grants of PROJECT_GRANTS
+to the groups `related_role_groups` names; a task, like task_create, writes no permission rows).
 """
 
 import datetime
@@ -19,8 +19,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from projects.models import Comment, Project, ProjectGroupObjectPermission, Task, TaskGroupObjectPermission
-from projects.permissions import PROJECT_GRANTS, TASK_GRANTS
+from projects.models import Comment, Project, ProjectGroupObjectPermission, Task
+from projects.permissions import PROJECT_GRANTS
 from workflows.models import TransitionRecord
 from workflows.services import workflow_definition_latest
 from workgroups.models import Body, Membership, Role, Theme
@@ -115,7 +115,7 @@ def _load(*, scale: float, seed: int) -> LoadResult:
     forum, steering_teams, groups = _bodies(scale, rng)
     members, memberships = _memberships(scale, rng, users, forum, steering_teams, groups)
     projects, project_rows = _projects(scale, rng, groups, members)
-    tasks, task_rows = _tasks(scale, rng, projects, members)
+    tasks = _tasks(scale, rng, projects, members)
     comments = _comments(scale, rng, projects, tasks, members)
     result.counts = {
         "organisations": len(organisations),
@@ -127,7 +127,6 @@ def _load(*, scale: float, seed: int) -> LoadResult:
         "tasks": len(tasks),
         "comments": comments,
         "project permission rows": project_rows,
-        "task permission rows": task_rows,
     }
     return result
 
@@ -333,7 +332,7 @@ def _projects(
 
 def _tasks(
     scale: float, rng: random.Random, projects: list[Project], members: dict[int, list[User]]
-) -> tuple[list[Task], int]:
+) -> list[Task]:
     today = timezone.localdate()
     now = timezone.now()
     statuses, weights = STATUS_WEIGHTS
@@ -358,22 +357,6 @@ def _tasks(
         )
     tasks = Task.objects.bulk_create(rows, batch_size=BATCH)
 
-    permissions = _permissions(Task)
-    by_group: dict[int, list[Task]] = {}
-    workgroup_of = {p.pk: p.workgroup for p in projects}
-    for task in tasks:
-        by_group.setdefault(workgroup_of[task.project_id].pk, []).append(task)
-    perm_count = 0
-    for group_tasks in by_group.values():
-        perm_rows = _grant_rows(
-            group_tasks,
-            perm_model=TaskGroupObjectPermission,
-            grants=TASK_GRANTS,
-            groups=related_role_groups(workgroup_of[group_tasks[0].project_id]),
-            permissions=permissions,
-        )
-        TaskGroupObjectPermission.objects.bulk_create(perm_rows, batch_size=BATCH)
-        perm_count += len(perm_rows)
     # task_create makes the creator and the assignee followers.
     through = Task.followers.through
     through.objects.bulk_create(
@@ -384,7 +367,7 @@ def _tasks(
         ],
         batch_size=BATCH,
     )
-    return tasks, perm_count
+    return tasks
 
 
 def _comments(

@@ -263,8 +263,7 @@ class CommentViewSet(
     filterset_class = CommentFilter
 
     def get_queryset(self):
-        visible = selectors.tasks_visible(user=self.request.user).values("pk")
-        return Comment.objects.filter(task__in=visible).select_related("author").order_by("pk")
+        return selectors.comments_visible(user=self.request.user).select_related("author").order_by("pk")
 
     def perform_create(self, serializer):
         serializer.instance = services.comment_create(

@@ -13,7 +13,7 @@ class ProjectsConfig(AppConfig):
         from workgroups.pages import register_body_page_context
 
         from . import workflow  # noqa: F401 - registers the project roles, definitions, guards and effects
-        from .models import Project, ProjectGroupObjectPermission, Task, TaskGroupObjectPermission
+        from .models import Project, ProjectGroupObjectPermission, Task
         from .reminders import tasks_due
 
         register_kind(
@@ -27,7 +27,10 @@ class ProjectsConfig(AppConfig):
         register_kind("task_due", _("Aufgabe bald oder überfällig"), title=_("Fällig: „{title}“ ({due})"))
         register_reminder_source("projects.tasks_due", tasks_due)
         register_subject(Project, ObjectPermission(ProjectGroupObjectPermission, "view_project"))
-        register_subject(Task, ObjectPermission(TaskGroupObjectPermission, "view_task"))
+        # Who may see a task is decided by its project (projects.permissions.TASK_ON_PROJECT).
+        register_subject(
+            Task, ObjectPermission(ProjectGroupObjectPermission, "view_project_tasks", via="project")
+        )
         register_body_page_context(_group_projects)
         from .lifecycle import register as register_lifecycle  # leaving drops follows and assignments
 

@@ -52,6 +52,12 @@ class Project(WorkflowSubject):
             ("view_project_summary", _("Öffentliche Kurzbeschreibung sehen")),
             ("archive_project", _("Projekt archivieren")),
             ("add_task_to_project", _("Aufgaben anlegen")),
+            # What a role may do with the project's tasks and their comments: a task has no
+            # permission rows of its own (projects.permissions.TASK_ON_PROJECT).
+            ("view_project_tasks", _("Aufgaben und Kommentare sehen")),
+            ("change_project_tasks", _("Aufgaben bearbeiten")),
+            ("comment_project_tasks", _("Aufgaben kommentieren")),
+            ("delete_project_tasks", _("Aufgaben löschen")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -167,6 +173,8 @@ class ProjectGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
 
 
+# Per-task rows are not written: a task's access follows its project's. The tables stay for the
+# one exception documented in projects.permissions (a confidential task).
 class TaskUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Task, on_delete=models.CASCADE)
 

@@ -2,8 +2,9 @@
 
 import datetime
 
-from django.conf import settings
-from django.db.models import Count, Exists, Q, QuerySet, Value
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import connection
+from django.db.models import Count, Exists, Expression, Q, QuerySet, Value
 from django.http import Http404
 
 from accounts.models import User
@@ -11,7 +12,8 @@ from core.permissions import filter_by_object_perm, has_perm_subquery
 from workflows.models import DEFINITION_DEFERRED
 from workgroups.models import Body, Membership
 
-from .models import Comment, Project, ProjectGroupObjectPermission, Task, TaskGroupObjectPermission
+from .models import Comment, Project, ProjectGroupObjectPermission, Task
+from .permissions import filter_by_task_perm
 
 
 def _projects() -> QuerySet[Project]:
@@ -59,12 +61,13 @@ def project_get_for_user(*, user: User, pk: int, summary_only_ok: bool = False) 
 
 
 def tasks_visible(*, user: User) -> QuerySet[Task]:
-    return filter_by_object_perm(
-        Task.objects.select_related("project__workgroup", "assignee"),
-        user=user,
-        codename="view_task",
-        perm_model=TaskGroupObjectPermission,
-    )
+    """Tasks of the projects whose tasks `user` may see (a join on the few projects, no task rows)."""
+    return filter_by_task_perm(Task.objects.select_related("project__workgroup", "assignee"), user=user)
+
+
+def comments_visible(*, user: User) -> QuerySet[Comment]:
+    """Comments on tasks `user` may see: the same projects decide."""
+    return filter_by_task_perm(Comment.objects.all(), user=user, via="task__")
 
 
 def task_get_for_user(*, user: User, pk: int) -> Task:
@@ -136,6 +139,16 @@ def user_group_slugs(*, user: User) -> QuerySet:
     ).values_list("body__slug", "body__name")
 
 
+class StoredSearchVector(Expression):
+    """The row's stored `search_vector` column (PostgreSQL; projects migration 0005)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
+
+
 def search(*, user: User, query: str, limit: int = 30) -> dict[str, list]:
     """Projects, tasks and comments matching `query` that `user` may see, best matches first."""
     query = query.strip()
@@ -143,24 +156,23 @@ def search(*, user: User, query: str, limit: int = 30) -> dict[str, list]:
         return {"projects": [], "tasks": [], "comments": []}
     projects = projects_visible(user=user)
     tasks = tasks_visible(user=user)
-    comments = Comment.objects.select_related("task__project", "author").filter(
-        task__in=tasks_visible(user=user).values("pk")
-    )
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
+    comments = comments_visible(user=user).select_related("task__project", "author")
+    if connection.vendor == "postgresql":
         search_query = SearchQuery(query, config="german", search_type="websearch")
 
-        def ranked(qs, *fields):
-            vector = SearchVector(*fields, config="german")
+        def ranked(qs):
+            # `vector @@ query` uses the GIN index; the rank only orders what matched.
             return (
-                qs.annotate(rank=SearchRank(vector, search_query)).filter(rank__gt=0).order_by("-rank", "pk")
+                qs.alias(vector=StoredSearchVector())
+                .filter(vector=search_query)
+                .annotate(rank=SearchRank(StoredSearchVector(), search_query))
+                .order_by("-rank", "pk")
             )
 
         return {
-            "projects": list(ranked(projects, "title", "summary", "description", "goals")[:limit]),
-            "tasks": list(ranked(tasks, "title", "description")[:limit]),
-            "comments": list(ranked(comments, "body")[:limit]),
+            "projects": list(ranked(projects)[:limit]),
+            "tasks": list(ranked(tasks)[:limit]),
+            "comments": list(ranked(comments)[:limit]),
         }
     words = query.split()
 

@@ -15,7 +15,13 @@ from workflows.services import workflow_start
 from workgroups.models import Body, Membership, Role
 
 from .models import Comment, Project, Task
-from .permissions import project_grant_permissions, project_state_require, task_grant_permissions
+from .permissions import (
+    may_change_task,
+    may_comment_task,
+    may_delete_task,
+    project_grant_permissions,
+    project_state_require,
+)
 
 PROJECT_FIELDS = ("type", "title", "summary", "description", "goals", "start_date", "end_date", "is_public")
 
@@ -207,7 +213,6 @@ def task_create(
     )
     task.full_clean()
     task.save()
-    task_grant_permissions(task)
     task.followers.add(*{u for u in (actor, assignee) if u is not None})
     if assignee is not None:
         _notify_assigned(task, assignee=assignee, actor=actor)
@@ -218,7 +223,8 @@ def task_create(
 def task_update(*, task: Task, actor: User, **fields) -> Task:
     """Change a task's title, description, due date, priority or assignee (not in a finished project)."""
     task = _task_locked(task)
-    _require(actor, "projects.change_task", task)
+    if not may_change_task(actor, task):
+        raise PermissionDenied
     project_state_require(task.project, "task.change")
     allowed = {"title", "description", "due_date", "priority", "assignee"}
     changed = [k for k in fields if k in allowed]
@@ -273,7 +279,6 @@ def tasks_spawn(
             due_date=today + datetime.timedelta(days=due_days) if due_days is not None else None,
             created_by=actor,
         )
-        task_grant_permissions(task)
         if assignee is not None:
             task.followers.add(assignee)
             notify(
@@ -297,7 +302,8 @@ def task_move(*, task: Task, status: str, actor: User) -> Task:
     """Move a task to another column of the board (not in a finished project)."""
     # Lock: two members moving the same card at once end with one consistent state.
     task = _task_locked(task)
-    _require(actor, "projects.change_task", task)
+    if not may_change_task(actor, task):
+        raise PermissionDenied
     project_state_require(task.project, "task.change")
     if status not in Task.Status.values:
         raise ValidationError({"status": _("Unbekannter Status.")})
@@ -311,7 +317,8 @@ def task_move(*, task: Task, status: str, actor: User) -> Task:
 def task_delete(*, task: Task, actor: User) -> None:
     """Delete a task (the chair's call; not in a finished project); the audit row keeps what it held."""
     task = _task_locked(task)
-    _require(actor, "projects.delete_task", task)
+    if not may_delete_task(actor, task):
+        raise PermissionDenied
     project_state_require(task.project, "task.delete")
     audit_record(
         actor=actor,
@@ -326,7 +333,8 @@ def task_delete(*, task: Task, actor: User) -> None:
 @transaction.atomic
 def comment_create(*, task: Task, actor: User, body: str) -> Comment:
     """Comment on a task (not in a finished project); its followers are notified, the author follows it."""
-    _require(actor, "projects.comment_task", task)
+    if not may_comment_task(actor, task):
+        raise PermissionDenied
     project_state_require(_project_locked(task.project_id), "comment.create")
     body = body.strip()
     if not body:

@@ -15,7 +15,7 @@ from workgroups.selectors import body_get_for_user
 
 from . import selectors, services
 from .forms import CommentForm, MoveForm, MyTasksFilter, ProjectForm, TaskForm
-from .permissions import project_state_allows, project_state_notice
+from .permissions import project_state_allows, project_state_notice, task_permissions
 
 
 def _project_context(request, project):
@@ -177,8 +177,8 @@ def task_move(request, pk):
 def task_detail(request, pk):
     task = selectors.task_get_for_user(user=request.user, pk=pk)
     members = selectors.project_members(project=task.project)
-    perms = ObjectPermissionChecker(request.user)
-    may_change = perms.has_perm("projects.change_task", task)
+    perms = task_permissions(request.user, task)
+    may_change = "change_task" in perms
     form = TaskForm(
         members=members,
         initial={
@@ -219,10 +219,8 @@ def task_detail(request, pk):
             "form": form,
             "comment_form": comment_form,
             "can_change": may_change and project_state_allows(task.project, "task.change"),
-            "can_comment": perms.has_perm("projects.comment_task", task)
-            and project_state_allows(task.project, "comment.create"),
-            "can_delete": perms.has_perm("projects.delete_task", task)
-            and project_state_allows(task.project, "task.delete"),
+            "can_comment": "comment_task" in perms and project_state_allows(task.project, "comment.create"),
+            "can_delete": "delete_task" in perms and project_state_allows(task.project, "task.delete"),
             "state_notice": project_state_notice(task.project),
             "comments": selectors.comments_of(task=task),
         },
