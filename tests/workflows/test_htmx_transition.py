@@ -34,6 +34,9 @@ def test_project_page_shows_the_state_badge_the_answer_replaces(client, world):
     html = client.get(world.project.get_absolute_url()).content.decode()
     (badge,) = badges(html, world.project)
     assert 'data-state="needs_assessment"' in badge and "hx-swap-oob" not in badge
+    # The history's times are valid HTML datetimes: seconds, no fraction.
+    stamps = re.findall(r'<time datetime="([^"]+)"', html)
+    assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", s) for s in stamps)
 
 
 # Transactional, so the count is a request's as in production: no savepoints of the test's own
