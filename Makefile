@@ -67,6 +67,7 @@ lock: install
 
 bench: install
 	$(PY) bench/run.py
+	BENCH_SCALE=5 $(PY) bench/run.py
 	$(PY) bench/votes_count.py
 	$(PY) bench/votes_forum.py
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then $(PY) bench/notifications.py && $(PY) bench/soak.py; \
