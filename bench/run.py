@@ -44,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PASSWORD = "aachen2015"
-AIM = 0.25
+AIM = 0.05  # issue 12: each page at least 0.05 of the bare view over HTTP
 RESERVED_PORTS = {8000}
 
 
@@ -67,7 +67,6 @@ SERVER_REPEATS = int(env_float("BENCH_SERVER_REPEATS", 30))
 WARMUP = 20
 SLICES = 4
 SCALE_AIM = 1.25  # a page's server time at scale 5 at most this many times its time at scale 1
-SERVER_AIM = 0.05  # the bare view's server time at least this share of a page's
 
 
 def log(message: str) -> None:
@@ -560,17 +559,18 @@ def run(port: int, targets: dict) -> list[dict]:
 
 
 def server_row(name: str, figures: dict) -> dict:
-    """A page's in-process figures with its ratio to the bare view's (server time, aim SERVER_AIM)."""
+    """A page's in-process figures with the bare view's share of its server time."""
     if "error" in figures:
-        return {**figures, "server_ratio": None, "meets_server_aim": False}
-    ratio = round(figures["bare_ms"] / figures["server_ms"], 3) if figures["server_ms"] else None
-    return {**figures, "server_ratio": ratio, "meets_server_aim": bool(ratio and ratio >= SERVER_AIM)}
+        return {**figures, "server_ratio": None}
+    # In process the bare view costs a fraction of a millisecond (no HTTP): shown, not judged.
+    ratio = round(figures["bare_ms"] / figures["server_ms"], 4) if figures["server_ms"] else None
+    return {**figures, "server_ratio": ratio}
 
 
 def server_table(server: dict) -> str:
     header = (
         f"{'page (in process)':<17} {'server ms':>9} {'cpu ms':>7} {'sql ms':>7} {'queries':>7} "
-        f"{'bare ms':>7} {'ratio':>6}  aim {SERVER_AIM}"
+        f"{'bare ms':>7} {'bare/page':>9}"
     )
     lines = [header, "-" * len(header)]
     for name, row in server.items():
@@ -580,8 +580,7 @@ def server_table(server: dict) -> str:
         queries = str(row["queries"]) if row["queries_constant"] else f"{row['queries']}?"
         lines.append(
             f"{name:<17} {row['server_ms']:>9.1f} {row['cpu_ms']:>7.1f} {row['sql_ms']:>7.1f} {queries:>7} "
-            f"{row['bare_ms']:>7.2f} {row['server_ratio']:>6.3f}  "
-            f"{'ok' if row['meets_server_aim'] else 'MISSED'}"
+            f"{row['bare_ms']:>7.2f} {row['server_ratio']:>9.4f}"
         )
     return "\n".join(lines)
 
@@ -720,8 +719,7 @@ def main() -> int:
         "seed_load": seed_output,
         "pages": rows,
         "server": server,
-        "server_aim": f"the bare view's server time at least {SERVER_AIM} of each page's; "
-        f"at scale 5 at most {SCALE_AIM} times the page's time at scale 1",
+        "server_aim": f"at scale 5 at most {SCALE_AIM} times the page's server time at scale 1",
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = started_at.strftime("%Y%m%dT%H%M%SZ")
