@@ -67,6 +67,7 @@ lock: install
 
 bench: install
 	$(PY) bench/run.py
+	BENCH_SCALE=5 $(PY) bench/run.py
 	$(PY) bench/votes_count.py
 	$(PY) bench/votes_forum.py
 	$(PY) bench/report.py

@@ -1,8 +1,12 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from guardian.core import ObjectPermissionChecker
@@ -16,6 +20,7 @@ from workgroups.selectors import body_get_for_user
 from . import selectors, services
 from .forms import CommentForm, MoveForm, MyTasksFilter, ProjectForm, TaskForm
 from .permissions import project_state_allows, project_state_notice, task_permissions
+from .workflow import project_roles_annotated, project_roles_annotations
 
 
 def _project_context(request, project):
@@ -58,12 +63,22 @@ def project_detail(request, pk):
 @require_POST
 @login_required
 def project_transition(request, pk):
-    project = selectors.project_get_for_user(user=request.user, pk=pk)
+    # project_get_for_user, with the person's workflow roles read in the same query.
+    project = (
+        selectors.projects_visible(user=request.user)
+        .annotate(**project_roles_annotations(request.user))
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise Http404
     return workflow_transition_respond(
         request,
         subject=project,
         action_url=reverse("projects:transition", kwargs={"pk": project.pk}),
         redirect_url=project.get_absolute_url(),
+        state_badge=True,
+        roles=project_roles_annotated(project),
     )
 
 
@@ -125,10 +140,51 @@ def project_archive(request, pk):
     return redirect(project)
 
 
+_PK = 2_147_483_647  # stands for a task's id in a URL reversed once per page
+
+
+def url_maker(name: str) -> Callable[[int], str]:
+    """The URL `name` for a given pk, reversed once: hot lists build a URL per row from it."""
+    head, tail = reverse(name, kwargs={"pk": _PK}).split(str(_PK))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _board_columns(columns) -> list[tuple[str, str, list[dict]]]:
+    """The board's cards with what every card shares built once per page: the status options
+    (one list per status, the current one selected), the URLs from their prefix, the label."""
+    statuses = MoveForm.base_fields["status"].choices
+    options = {
+        current: format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((value, " selected" if value == current else "", label) for value, label in statuses),
+        )
+        for current, _label in statuses
+    }
+    detail_url, move_url = url_maker("projects:task"), url_maker("projects:task_move")
+    label = _('Status von „%(title)s"')
+    return [
+        (
+            value,
+            column_label,
+            [
+                {
+                    "task": task,
+                    "url": detail_url(task.pk),
+                    "move_url": move_url(task.pk),
+                    "move_label": label % {"title": task.title},
+                    "options": options[task.status],
+                }
+                for task in tasks
+            ],
+        )
+        for value, column_label, tasks in columns
+    ]
+
+
 def _board_context(request, project, task_form=None):
     context = _project_context(request, project)
-    context["columns"] = selectors.board_columns(project=project)
-    context["statuses"] = MoveForm.base_fields["status"].choices
+    context["columns"] = _board_columns(selectors.board_columns(project=project))
     context["task_form"] = task_form or TaskForm(members=selectors.project_members(project=project))
     return context
 
@@ -258,7 +314,9 @@ def my_tasks(request):
             status=filters.get("status") or None,
             due=filters.get("due") or None,
         )[:500]
-    return render(request, "projects/my_tasks.html", {"form": form, "tasks": tasks})
+    task_url = url_maker("projects:task")
+    rows = [(task, task_url(task.pk)) for task in tasks]
+    return render(request, "projects/my_tasks.html", {"form": form, "rows": rows})
 
 
 @login_required

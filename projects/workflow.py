@@ -7,7 +7,7 @@ knows none of this.
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -49,35 +49,76 @@ DEFAULT_ESCALATE_ROLE = "steering"
 register_definitions(DEFINITIONS_DIR, watchers=DEFAULT_WATCHERS, escalate_role=DEFAULT_ESCALATE_ROLE)
 
 
-def _body_ids(project) -> dict[str, int | None]:
-    forum_id = Body.objects.filter(kind=Body.Kind.FORUM).values_list("pk", flat=True).first()
-    return {_WG: project.workgroup_id, _STEERING: project.workgroup.parent_id, _FORUM: forum_id}
+def _source_condition(source: str, *, workgroup_id: int | None = None) -> Q:
+    """Memberships in the body `source` names, for the group `workgroup_id` (None: the outer
+    query's project), without a query of its own: the steering team is the group's parent, and
+    there is one forum."""
+    if source == _WG:
+        return Q(body_id=OuterRef("workgroup_id") if workgroup_id is None else workgroup_id)
+    if source == _STEERING:
+        if workgroup_id is None:
+            return Q(body_id=OuterRef("workgroup__parent_id"))
+        return Q(body_id__in=Body.objects.filter(pk=workgroup_id).values("parent_id"))
+    return Q(body__kind=Body.Kind.FORUM)
 
 
 def project_workflow_roles(project, user: User) -> set[str]:
-    """The workflow roles `user` holds for `project`, from their memberships."""
-    bodies = _body_ids(project)
-    held = set(
+    """The workflow roles `user` holds for `project` (or anything with a `workgroup_id`), in one query."""
+    held = set()
+    rows = (
         Membership.objects.filter(
-            user=user, left_at__isnull=True, body_id__in=[b for b in bodies.values() if b]
-        ).values_list("body_id", "role")
+            _source_condition(_WG, workgroup_id=project.workgroup_id)
+            | _source_condition(_STEERING, workgroup_id=project.workgroup_id)
+            | _source_condition(_FORUM, workgroup_id=project.workgroup_id),
+            user=user,
+            left_at__isnull=True,
+        )
+        .order_by()
+        .values_list("body_id", "body__kind", "role")
     )
+    for body_id, kind, role in rows:
+        if body_id == project.workgroup_id:
+            held.add((_WG, role))
+        elif kind == Body.Kind.FORUM:
+            held.add((_FORUM, role))
+        else:
+            held.add((_STEERING, role))
     return {
         name
         for name, (source, roles) in ROLE_SOURCES.items()
-        if any((bodies[source], role) in held for role in roles)
+        if any((source, role) in held for role in roles)
     }
+
+
+def project_roles_annotations(user: User) -> dict[str, Exists]:
+    """Annotations for a query of projects: read with the rows, the roles `user` holds for each
+    (see project_roles_annotated); the same rule as project_workflow_roles, without its query."""
+    return {
+        f"role_{name}": Exists(
+            Membership.objects.filter(
+                _source_condition(source),
+                user=user,
+                left_at__isnull=True,
+                role__in=roles,
+            )
+        )
+        for name, (source, roles) in ROLE_SOURCES.items()
+    }
+
+
+def project_roles_annotated(project) -> set[str]:
+    """The roles read with `project` through project_roles_annotations."""
+    return {name for name in ROLE_SOURCES if getattr(project, f"role_{name}")}
 
 
 def project_workflow_role_holders(project, role: str) -> QuerySet[User]:
     if role not in ROLE_SOURCES:
         return User.objects.none()
     source, roles = ROLE_SOURCES[role]
-    body_id = _body_ids(project)[source]
-    return User.objects.filter(
-        Q(memberships__body_id=body_id, memberships__left_at__isnull=True, memberships__role__in=roles),
-        is_active=True,
-    ).distinct()
+    members = Membership.objects.filter(
+        _source_condition(source, workgroup_id=project.workgroup_id), left_at__isnull=True, role__in=roles
+    )
+    return User.objects.filter(pk__in=members.values("user_id"), is_active=True)
 
 
 def _min_param(params: dict) -> str | None:

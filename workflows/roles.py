@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
@@ -16,13 +18,51 @@ if TYPE_CHECKING:
     from .models import WorkflowSubject
 
 
+# (subject model, subject pk, user pk) → roles, while `roles_per_request()` is open; else None.
+_RESOLVED: ContextVar[dict[tuple[str, int, int], frozenset[str]] | None] = ContextVar(
+    "workflow_roles_resolved", default=None
+)
+
+
+@contextmanager
+def roles_per_request() -> Iterator[None]:
+    """Within: each person's roles for a subject are resolved once (for one request's work).
+
+    A transition and the panel drawn after it ask the same question; memberships, which the
+    answer comes from, are not locked by a transition either, so one answer serves both.
+    """
+    token = _RESOLVED.set({})
+    try:
+        yield
+    finally:
+        _RESOLVED.reset(token)
+
+
+def _key(subject: WorkflowSubject, user: User) -> tuple[str, int, int]:
+    return (subject._meta.label, subject.pk, user.pk)
+
+
+def roles_remember(*, subject: WorkflowSubject, user: User, roles: Iterable[str]) -> None:
+    """Inside `roles_per_request()`: `roles` (the subject's own, e.g. read with the subject's row)
+    are what `user` holds for `subject`; the engine adds `admin` itself."""
+    resolved = _RESOLVED.get()
+    if resolved is not None and user.is_authenticated and user.is_active:
+        held = set(roles) | ({ADMIN} if user.is_superuser else set())
+        resolved[_key(subject, user)] = frozenset(held)
+
+
 def subject_roles(*, subject: WorkflowSubject, user: User | None) -> set[str]:
     """The roles `user` holds for `subject`; platform admins (superusers) also hold `admin`."""
     if user is None or not user.is_authenticated or not user.is_active:
         return set()
+    resolved = _RESOLVED.get()
+    if resolved is not None and (known := resolved.get(_key(subject, user))) is not None:
+        return set(known)
     roles = set(subject.workflow_roles(user))
     if user.is_superuser:
         roles.add(ADMIN)
+    if resolved is not None:
+        resolved[_key(subject, user)] = frozenset(roles)
     return roles
 
 

@@ -83,7 +83,10 @@ def workflow_available_transitions(*, subject: WorkflowSubject, user: User) -> l
 
 
 def workflow_history(*, subject: WorkflowSubject) -> list[HistoryEntry]:
-    """The subject's history, oldest first, labelled by the version each entry was made on (two queries)."""
+    """The subject's history, oldest first, labelled by the version each entry was made on.
+
+    One query; a second one only for versions other than the subject's current one (after a migration).
+    """
     records = list(
         TransitionRecord.objects.filter(
             subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
@@ -91,7 +94,10 @@ def workflow_history(*, subject: WorkflowSubject) -> list[HistoryEntry]:
         .select_related("actor")
         .order_by("sequence")
     )
-    versions = {v.pk: v for v in WorkflowDefinition.objects.filter(pk__in={r.workflow_id for r in records})}
+    versions = {subject.workflow_id: subject.workflow} if subject.workflow_id else {}
+    others = {r.workflow_id for r in records} - set(versions)
+    if others:
+        versions.update((v.pk, v) for v in WorkflowDefinition.objects.filter(pk__in=others))
     entries = []
     for record in records:
         version = versions[record.workflow_id]

@@ -22,7 +22,18 @@ def subject_lock(subject: WorkflowSubject) -> WorkflowSubject:
     Only the subject's own row is locked (`of=self`), not the shared definition row joined to it.
     """
     manager = type(subject)._base_manager
-    return manager.select_for_update(of=("self",)).select_related("workflow").get(pk=subject.pk)
+    locked = manager.select_for_update(of=("self",)).select_related("workflow").get(pk=subject.pk)
+    # Other rows the caller has read with the subject (e.g. its group) are not locked by this
+    # either way: where the locked row points at the same one, the copy serves without a query.
+    for field in subject._meta.concrete_fields:
+        if (
+            field.is_relation
+            and field.name != "workflow"
+            and field.is_cached(subject)
+            and getattr(locked, field.attname) == getattr(subject, field.attname)
+        ):
+            field.set_cached_value(locked, field.get_cached_value(subject))
+    return locked
 
 
 def moved_on(subject: WorkflowSubject) -> TransitionConflict:
