@@ -1,6 +1,8 @@
 """Test settings: the real settings plus speed-ups; the mode follows DATABASE_URL/REDIS_URL."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -12,6 +14,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Uploads of a test run go to a folder of its own, removed with the machine's temporary files.
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="aachen-private-"))
+atexit.register(shutil.rmtree, PRIVATE_MEDIA_ROOT, ignore_errors=True)
 STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
     "private": {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None}},  # noqa: F405
