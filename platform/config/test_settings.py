@@ -12,7 +12,7 @@ from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Uploads of a test run go to a folder of its own, removed with the machine's temporary files.
+# Uploads of a test run go to a folder of its own, removed when the run ends.
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="aachen-private-"))
 atexit.register(shutil.rmtree, PRIVATE_MEDIA_ROOT, ignore_errors=True)
 STORAGES = {  # noqa: F405
