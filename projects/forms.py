@@ -9,7 +9,12 @@ from .models import Project, Task
 
 
 class DateInput(forms.DateInput):
+    """<input type="date"> wants its value as 2026-12-15, whatever the language's date format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class ProjectForm(forms.ModelForm):

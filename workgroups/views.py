@@ -64,6 +64,9 @@ def body_detail(request, slug):
             ),
             "invitations": selectors.invitations_of(body=body) if can_manage else [],
             "can_manage": can_manage,
+            # A working group's chair may not open the steering team above it: no link to a 404.
+            "parent_visible": body.parent_id is not None
+            and selectors.bodies_visible(user=request.user).filter(pk=body.parent_id).exists(),
             "can_remove": can_remove,
             "can_view_audit": can_remove and may_view_audit(request.user, body),
             "can_create_project": perms.has_perm("workgroups.create_project", body),

@@ -11,6 +11,7 @@ A missing checker skips on a person's machine and fails in CI (conftest.require)
 """
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -103,6 +104,20 @@ class CheckedPage:
     html: str = ""
     axe: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    found_on: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+_ID_SEGMENT = re.compile(r"^(\d+|[0-9a-f]{8}-[0-9a-f-]{27})$")
+
+
+def url_pattern(path: str) -> str:
+    """The path with its numeric and UUID segments replaced and query values dropped:
+    /projects/7/board/?page=2 -> /projects/<id>/board/?page"""
+    path, _, query = path.partition("?")
+    segments = ["<id>" if _ID_SEGMENT.match(part) else part for part in path.split("/")]
+    keys = sorted({pair.split("=", 1)[0] for pair in query.split("&") if pair})
+    return "/".join(segments) + (f"?{'&'.join(keys)}" if keys else "")
 
 
 def _same_site(base: str, href: str) -> str | None:
@@ -121,27 +136,41 @@ def crawl(
     skip: Callable[[str], bool] | None = None,
     limit: int = 300,
     run_axe: bool = True,
+    per_pattern: int | None = None,
+    check: Callable[[object, CheckedPage], list[str]] | None = None,
 ) -> list[CheckedPage]:
     """Visit every same-site page reachable by links from `start` in the page's context (signed in
     or not): status, the HTML as the server sent it, axe's serious and critical violations (after
-    the page's scripts ran) and the links found. Non-HTML answers are recorded, not opened."""
-    seen, queue, checked = {start}, [start], []
+    the page's scripts ran) and the links found. Non-HTML answers (downloads) are fetched for
+    their status, not opened. `per_pattern` opens at most that many pages of one URL pattern
+    (url_pattern: /projects/<id>/ ...); further links of a full pattern only get their status
+    checked. `check(page, report)` adds the problems it returns for each opened page."""
+    seen, queue, checked = {start}, [(start, "", True)], []
+    opened: dict[str, int] = {}
     while queue:
-        path = queue.pop(0)
+        path, found_on, open_it = queue.pop(0)
         response = page.context.request.get(path)
-        report = CheckedPage(path=path, status=response.status)
+        report = CheckedPage(path=path, status=response.status, found_on=found_on)
         checked.append(report)
         if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        if not open_it:
             continue
         report.html = response.text()
         page.goto(path)
         if run_axe:
             report.axe = axe_violations(page)
+        if check:
+            report.problems = check(page, report)
         hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
         report.links = sorted({p for p in (_same_site(page.url, h) for h in hrefs) if p})
         for link in report.links:
-            if link not in seen and not (skip and skip(link)):
-                seen.add(link)
-                queue.append(link)
+            if link in seen or (skip and skip(link)):
+                continue
+            pattern = url_pattern(link)
+            open_it = per_pattern is None or opened.get(pattern, 0) < per_pattern
+            opened[pattern] = opened.get(pattern, 0) + open_it
+            seen.add(link)
+            queue.append((link, path, open_it))
         assert len(seen) <= limit, f"the crawl from {start} found more than {limit} pages"
     return checked
