@@ -6,8 +6,9 @@ Contract of ``notify(*, kind, recipients, subject=None, actor=None, data=None)``
   entry) per recipient and, per the recipient's preference for the kind, one Delivery
   (immediate email or daily digest) — in two statements however many recipients there are:
   one inserts the inbox rows of those who may see the subject (reading who they are as it
-  writes), one the deliveries their preferences choose. Nothing is sent if the transaction rolls back; after commit a Celery
-  task sends the emails, and a periodic sweep sends whatever that task missed.
+  writes), one the deliveries their preferences choose. Nothing is sent if the transaction
+  rolls back; after commit a Celery task sends the emails, and a periodic sweep sends whatever
+  that task missed.
 - `kind` must be registered (notifications.kinds.register_kind), else LookupError.
 - `recipients`: users, as a list or as a queryset; duplicates and the actor are dropped,
   inactive accounts are skipped, and so is everyone who may not see `subject`. A queryset stays
@@ -172,7 +173,8 @@ def _write(
         Delivery,
         shared=Delivery(next_attempt_at=timezone.now()),
         columns={"notification_id": "d_notification", "channel": "d_channel"},
-        source=Notification.objects.filter(pk__in=RawSQL(written_sql, written_params))
+        # A fixed subquery over one parameter, not text from outside.
+        source=Notification.objects.filter(pk__in=RawSQL(written_sql, written_params))  # noqa: S611
         .annotate(d_notification=F("pk"), d_channel=_channel(kind=kind, person="recipient_id"))
         .filter(d_channel__isnull=False)
         .order_by()
