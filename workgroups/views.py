@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +13,6 @@ from guardian.core import ObjectPermissionChecker
 
 from core.errors import DomainError
 from core.forms import add_service_errors
-from projects.views import url_maker
 
 from . import selectors, services
 from .forms import InvitationForm, InvitationRegistrationForm, RoleForm
@@ -83,6 +83,12 @@ def body_detail(request, slug):
     )
 
 
+def _url_maker(name: str):
+    """The URL `name` for a given pk, reversed once (workgroups may not import projects' twin)."""
+    head, tail = reverse(name, kwargs={"pk": 999999999}).split("999999999")
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def _member_rows(request, memberships, *, role_choices, can_remove: bool) -> tuple[list[dict], str]:
     """The members list's rows with what every row shares built once per page: the role options
     (one string per role, that role selected), the URLs from their prefix, the CSRF field."""
@@ -95,7 +101,7 @@ def _member_rows(request, memberships, *, role_choices, can_remove: bool) -> tup
         )
         for current, _label in role_choices
     }
-    role_url, end_url = url_maker("workgroups:membership_role"), url_maker("workgroups:membership_end")
+    role_url, end_url = _url_maker("workgroups:membership_role"), _url_maker("workgroups:membership_end")
     rows = []
     for membership in memberships:
         user = membership.user
