@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from guardian.core import ObjectPermissionChecker
 from core.errors import DomainError
 from core.forms import add_service_errors
 from workflows.selectors import workflow_panel
+from workflows.services.records import subject_read_locked
 from workflows.views import workflow_transition_respond
 from workgroups.selectors import body_get_for_user
 
@@ -63,23 +65,26 @@ def project_detail(request, pk):
 @require_POST
 @login_required
 def project_transition(request, pk):
-    # project_get_for_user, with the person's workflow roles read in the same query.
-    project = (
-        selectors.projects_visible(user=request.user)
-        .annotate(**project_roles_annotations(request.user))
-        .filter(pk=pk)
-        .first()
-    )
-    if project is None:
-        raise Http404
-    return workflow_transition_respond(
-        request,
-        subject=project,
-        action_url=reverse("projects:transition", kwargs={"pk": project.pk}),
-        redirect_url=project.get_absolute_url(),
-        state_badge=True,
-        roles=project_roles_annotated(project),
-    )
+    # project_get_for_user, locked, with the person's workflow roles read in the same query: the
+    # transition takes this copy, so the project is read once.
+    with transaction.atomic():
+        project = (
+            selectors.projects_visible(user=request.user)
+            .annotate(**project_roles_annotations(request.user))
+            .select_for_update(of=("self",))
+            .filter(pk=pk)
+            .first()
+        )
+        if project is None:
+            raise Http404
+        return workflow_transition_respond(
+            request,
+            subject=subject_read_locked(project),
+            action_url=reverse("projects:transition", kwargs={"pk": project.pk}),
+            redirect_url=project.get_absolute_url(),
+            state_badge=True,
+            roles=project_roles_annotated(project),
+        )
 
 
 @login_required

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -77,6 +78,8 @@ def _respond(
                 expected_state=form.cleaned_data["expected_state"] or None,
             )
         except DomainError as exc:
+            if transaction.get_rollback():
+                raise  # it failed half-way in the caller's transaction, which now rolls back
             error = exc.reason
             subject.refresh_from_db()  # after a conflict, the panel shows where the subject is now
     if request.htmx:

@@ -3,7 +3,10 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from guardian.core import ObjectPermissionChecker
@@ -49,12 +52,19 @@ def body_detail(request, slug):
                 messages.success(request, _("Einladung verschickt."))
                 return redirect(body)
     can_remove = can_manage or may_remove_members(request.user, body)
+    role_choices = RoleForm.base_fields["role"].choices if body.kind == Body.Kind.WORKING_GROUP else []
+    memberships = list(selectors.memberships_active(body=body))
+    member_rows, csrf_input = _member_rows(
+        request, memberships, role_choices=role_choices if can_manage else [], can_remove=can_remove
+    )
     return render(
         request,
         "workgroups/body_detail.html",
         {
             "body": body,
-            "memberships": selectors.memberships_active(body=body),
+            "memberships": memberships,
+            "member_rows": member_rows,
+            "csrf_input": csrf_input,
             "my_membership": selectors.membership_active_get(user=request.user, body=body),
             **body_page_context(user=request.user, body=body),
             "children": (
@@ -70,12 +80,48 @@ def body_detail(request, slug):
             "can_remove": can_remove,
             "can_view_audit": can_remove and may_view_audit(request.user, body),
             "can_create_project": perms.has_perm("workgroups.create_project", body),
-            "role_choices": RoleForm.base_fields["role"].choices
-            if body.kind == Body.Kind.WORKING_GROUP
-            else [],
+            "role_choices": role_choices,
             "form": form,
         },
     )
+
+
+def _url_maker(name: str):
+    """The URL `name` for a given pk, reversed once (workgroups may not import projects' twin)."""
+    head, tail = reverse(name, kwargs={"pk": 999999999}).split("999999999")
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _member_rows(request, memberships, *, role_choices, can_remove: bool) -> tuple[list[dict], str]:
+    """The members list's rows with what every row shares built once per page: the role options
+    (one string per role, that role selected), the URLs from their prefix, the CSRF field."""
+    csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+    options = {
+        current: format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((value, " selected" if value == current else "", label) for value, label in role_choices),
+        )
+        for current, _label in role_choices
+    }
+    role_url, end_url = _url_maker("workgroups:membership_role"), _url_maker("workgroups:membership_end")
+    rows = []
+    for membership in memberships:
+        user = membership.user
+        name = str(user)
+        rows.append(
+            {
+                "pk": membership.pk,
+                "name": name,
+                "organisation": user.organisation.name if user.organisation_id else "",
+                "role": membership.get_role_display(),
+                "role_options": options.get(membership.role) if options else "",
+                "role_label": _("Rolle von %(name)s") % {"name": name},
+                "role_url": role_url(membership.pk) if options else "",
+                "end_url": end_url(membership.pk) if can_remove and user.pk != request.user.pk else "",
+            }
+        )
+    return rows, csrf
 
 
 def _membership_for(request, pk) -> tuple[Membership, Body]:

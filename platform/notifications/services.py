@@ -4,10 +4,11 @@ Contract of ``notify(*, kind, recipients, subject=None, actor=None, data=None)``
 
 - Call it inside the transaction that makes the change. It writes one Notification (the inbox
   entry) per recipient and, per the recipient's preference for the kind, one Delivery
-  (immediate email or daily digest) — in three queries however many recipients there are:
-  one reads who of them may see the subject and what they chose, one inserts the inbox rows,
-  one the deliveries. Nothing is sent if the transaction rolls back; after commit a Celery
-  task sends the emails, and a periodic sweep sends whatever that task missed.
+  (immediate email or daily digest) — in two statements however many recipients there are:
+  one inserts the inbox rows of those who may see the subject (reading who they are as it
+  writes), one the deliveries their preferences choose. Nothing is sent if the transaction
+  rolls back; after commit a Celery task sends the emails, and a periodic sweep sends whatever
+  that task missed.
 - `kind` must be registered (notifications.kinds.register_kind), else LookupError.
 - `recipients`: users, as a list or as a queryset; duplicates and the actor are dropped,
   inactive accounts are skipped, and so is everyone who may not see `subject`. A queryset stays
@@ -30,8 +31,11 @@ from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, router, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db import connections, models, router, transaction
+from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -40,7 +44,7 @@ from kombu.exceptions import OperationalError
 from accounts.models import User
 
 from . import conf
-from .bulk import insert_rows
+from .bulk import ids_source, insert_select
 from .kinds import Kind, Preference, all_kinds, get_kind
 from .models import Delivery, KindPreference, Notification
 from .rendering import safe_relative_url
@@ -99,28 +103,34 @@ def notify(
         return _write(kind=registered, people=people, subject=subject, actor=actor, data=data)
 
 
-def _allowed(
+def _candidates(
     *, kind: Kind, people: dict[int, User] | QuerySet[User], subject: models.Model | None, actor: User | None
-) -> dict[int, str | None]:
-    """Of `people` but the actor, those still active who may see `subject`, with the channel
-    their preference for the kind chooses (None: none); in the order of `people`, else by id."""
+) -> QuerySet[User]:
+    """Of `people` but the actor, those still active who may see `subject`."""
     if isinstance(people, QuerySet):
-        candidates = User.objects.filter(pk__in=people.values("pk")).order_by("pk")
+        candidates = User.objects.filter(pk__in=people.values("pk"))
     else:
-        candidates = User.objects.filter(pk__in=list(people)).order_by()
-    candidates = candidates.filter(is_active=True)
+        candidates = User.objects.filter(pk__in=list(people))
+    candidates = candidates.filter(is_active=True).order_by()
     if actor is not None:
         candidates = candidates.exclude(pk=actor.pk)
     if subject is not None:
         candidates = candidates.filter(pk__in=viewers_of(subject).values("pk"))
-    chosen = KindPreference.objects.filter(user=OuterRef("pk"), kind=kind.key).values("value")[:1]
-    rows = dict(candidates.annotate(chosen=Subquery(chosen)).values_list("pk", "chosen"))
-    channels = {
-        Preference.IMMEDIATE: Delivery.Channel.EMAIL.value,
-        Preference.DIGEST: Delivery.Channel.DIGEST.value,
-    }
-    order = rows if isinstance(people, QuerySet) else (pk for pk in people if pk in rows)
-    return {pk: channels.get(rows[pk] or kind.default) for pk in order}
+    return candidates
+
+
+def _channel(*, kind: Kind, person: str) -> Case:
+    """The delivery channel the preference of the person at `person` (a reference) chooses; NULL for none."""
+    chosen = Coalesce(
+        Subquery(KindPreference.objects.filter(user=OuterRef(person), kind=kind.key).values("value")[:1]),
+        Value(kind.default),
+    )
+    return Case(
+        When(Exact(chosen, Preference.IMMEDIATE.value), then=Value(Delivery.Channel.EMAIL.value)),
+        When(Exact(chosen, Preference.DIGEST.value), then=Value(Delivery.Channel.DIGEST.value)),
+        default=Value(None),
+        output_field=models.CharField(),
+    )
 
 
 def _write(
@@ -132,9 +142,6 @@ def _write(
     data: dict,
 ) -> list[Notification]:
     subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
-    channels = _allowed(kind=kind, people=people, subject=subject, actor=actor)
-    if not channels:
-        return []
     # One row stands for all: what they share is prepared (and `data` encoded) once.
     shared = Notification(
         kind=kind.key,
@@ -143,22 +150,35 @@ def _write(
         subject_id=subject.pk if subject is not None else None,
         data=data,
     )
+    # Who may hear of it is read by the insert itself: one statement for the inbox rows.
+    candidates = _candidates(kind=kind, people=people, subject=subject, actor=actor)
     returned = dict(
         (recipient, pk)
-        for pk, recipient in insert_rows(
+        for pk, recipient in insert_select(
             Notification,
             shared=shared,
-            columns=["recipient_id"],
-            rows=[(recipient,) for recipient in channels],
+            columns={"recipient_id": "n_recipient"},
+            source=candidates.annotate(n_recipient=F("pk")).values("n_recipient"),
             returning=["id", "recipient_id"],
         )
     )
-    ids = {recipient: returned[recipient] for recipient in channels}
-    deliveries = insert_rows(
+    if not returned:
+        return []
+    order = sorted(returned) if isinstance(people, QuerySet) else (pk for pk in people if pk in returned)
+    ids = {recipient: returned[recipient] for recipient in order}
+    # The deliveries in a second one, each row's channel chosen by its recipient's preference.
+    connection = connections[router.db_for_write(Delivery)]
+    written_sql, written_params = ids_source(connection, list(ids.values()))
+    deliveries = insert_select(
         Delivery,
         shared=Delivery(next_attempt_at=timezone.now()),
-        columns=["notification_id", "channel"],
-        rows=[(ids[recipient], channel) for recipient, channel in channels.items() if channel is not None],
+        columns={"notification_id": "d_notification", "channel": "d_channel"},
+        # A fixed subquery over one parameter, not text from outside.
+        source=Notification.objects.filter(pk__in=RawSQL(written_sql, written_params))  # noqa: S611
+        .annotate(d_notification=F("pk"), d_channel=_channel(kind=kind, person="recipient_id"))
+        .filter(d_channel__isnull=False)
+        .order_by()
+        .values("d_notification", "d_channel"),
         returning=["id", "channel"],
     )
     emails = sorted(pk for pk, channel in deliveries if channel == Delivery.Channel.EMAIL)

@@ -49,12 +49,13 @@ def test_htmx_step_answers_with_panel_and_new_badge_out_of_band_in_ten_queries(
     queued = []
     monkeypatch.setattr("notifications.services.email_deliveries_queue", lambda *, ids: queued.extend(ids))
     client.force_login(world.people["chair"])
-    with django_assert_num_queries(12) as captured:
+    with django_assert_num_queries(10) as captured:
         response = hold(client, world.project)
-    # The session and the user, the project with the person's roles, the lock, the move and its
-    # history entry, the watchers' inbox (who, the rows, their deliveries), the panel's history.
+    # The session and the user, the project locked with the person's roles, the move and its
+    # history entry, the watchers' inbox (the rows of those who may see it, their deliveries),
+    # the panel's history.
     statements = [q["sql"] for q in captured.captured_queries]
-    assert len([s for s in statements if s not in ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")]) == 10
+    assert len([s for s in statements if s not in ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")]) == 8
     assert response.status_code == 200 and response["HX-Trigger"] == "workflow-changed"
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="workflow-')
@@ -99,3 +100,24 @@ def test_roles_read_with_the_project_are_the_roles_resolved_on_their_own(world, 
     for project in (world.project, world.other_project):
         annotated = Project.objects.annotate(**project_roles_annotations(user)).get(pk=project.pk)
         assert project_roles_annotated(annotated) == project_workflow_roles(project, user)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_step_failing_after_its_first_write_leaves_nothing_behind(client, world, monkeypatch):
+    # The engine takes the view's locked copy without a savepoint of its own: a refusal after the
+    # move was written must roll the whole request back, not commit half a step.
+    from core.errors import DomainError
+    from workflows.models import TransitionRecord
+
+    def refuse(**kwargs):
+        raise DomainError("Die Folgeaufgaben konnten nicht angelegt werden.")
+
+    monkeypatch.setattr("workflows.services.transitions.effects_run", refuse)
+    records = TransitionRecord.objects.count()
+    client.force_login(world.people["chair"])
+    client.raise_request_exception = False
+    response = hold(client, world.project)
+    assert response.status_code >= 400
+    world.project.refresh_from_db()
+    assert world.project.state == "needs_assessment" and world.project.workflow_sequence == 1
+    assert TransitionRecord.objects.count() == records

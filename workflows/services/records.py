@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import router, transaction
 from django.utils.translation import gettext as _
 
 from ..errors import TransitionConflict
@@ -16,11 +17,31 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+def subject_read_locked(subject: WorkflowSubject) -> WorkflowSubject:
+    """Say that the caller read `subject` with its row locked (`select_for_update(of=("self",))`)
+    in the transaction now open: the transition takes that copy instead of reading it again."""
+    connection = transaction.get_connection(router.db_for_write(type(subject)))
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("a locked read needs the transaction it was made in")
+    subject._workflow_locked_by = connection.atomic_blocks[0]
+    return subject
+
+
+def subject_is_read_locked(subject: WorkflowSubject) -> bool:
+    """Whether the caller read `subject` locked in the transaction still open (subject_read_locked)."""
+    connection = transaction.get_connection(router.db_for_write(type(subject)))
+    marker = getattr(subject, "_workflow_locked_by", None)
+    return marker is not None and connection.in_atomic_block and connection.atomic_blocks[0] is marker
+
+
 def subject_lock(subject: WorkflowSubject) -> WorkflowSubject:
-    """A fresh copy of the subject's row, locked until the transaction ends.
+    """A fresh copy of the subject's row, locked until the transaction ends; the subject itself
+    where the caller read it locked in this transaction (subject_read_locked).
 
     Only the subject's own row is locked (`of=self`), not the shared definition row joined to it.
     """
+    if subject_is_read_locked(subject):
+        return subject
     manager = type(subject)._base_manager
     locked = manager.select_for_update(of=("self",)).select_related("workflow").get(pk=subject.pk)
     # Other rows the caller has read with the subject (e.g. its group) are not locked by this

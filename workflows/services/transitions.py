@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -13,7 +14,14 @@ from ..models import TransitionRecord, WorkflowDefinition, WorkflowSubject
 from ..notices import transition_notice_send
 from ..roles import role_holders, subject_roles
 from ..rules import BLOCKED_BY_ROLE, effects_run, judge
-from .records import left_state, moved_on, record_append, subject_lock, subject_move
+from .records import (
+    left_state,
+    moved_on,
+    record_append,
+    subject_is_read_locked,
+    subject_lock,
+    subject_move,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -49,6 +57,7 @@ def workflow_start(*, subject: WorkflowSubject, key: str, actor: User | None = N
         "state_entered_at": now,
         "workflow_sequence": locked.workflow_sequence + 1,
     }
+    subject._workflow_written = True  # from here on a failure must not leave half a change behind
     subject_move(locked=locked, values=values)
     record = record_append(
         subject=locked,
@@ -84,7 +93,6 @@ def _state_seen(
     return None
 
 
-@transaction.atomic
 def workflow_transition(
     *,
     subject: WorkflowSubject,
@@ -102,7 +110,27 @@ def workflow_transition(
     checks the actor's roles and the guards (TransitionForbidden / TransitionNotAllowed with the
     reason); writes the state and a history entry; runs the effects; notifies the watchers
     (outbox rows in this transaction, delivered after commit). `subject` is updated in place.
+
+    Where the caller read `subject` locked in its open transaction (subject_read_locked), that
+    copy is taken and no savepoint is made; a failure after the first write then marks the
+    caller's transaction for rollback (transaction.get_rollback()), so nothing half-done commits.
     """
+    take = partial(_transition, subject=subject, name=name, actor=actor, comment=comment)
+    if not subject_is_read_locked(subject):
+        with transaction.atomic():
+            return take(expected_state=expected_state)
+    subject._workflow_written = False
+    try:
+        return take(expected_state=expected_state)
+    except BaseException:
+        if getattr(subject, "_workflow_written", False):
+            transaction.set_rollback(True)
+        raise
+
+
+def _transition(
+    *, subject: WorkflowSubject, name: str, actor: User, comment: str, expected_state: str | None
+) -> TransitionRecord:
     comment = comment.strip()
     if len(comment) > COMMENT_MAX_LENGTH:
         raise TransitionNotAllowed(
@@ -148,6 +176,7 @@ def workflow_transition(
         "state_entered_at": now,
         "workflow_sequence": locked.workflow_sequence + 1,
     }
+    subject._workflow_written = True  # from here on a failure must not leave half a change behind
     subject_move(locked=locked, values=values)
     record = record_append(
         subject=locked,
