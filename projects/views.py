@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -67,24 +67,35 @@ def project_detail(request, pk):
 def project_transition(request, pk):
     # project_get_for_user, locked, with the person's workflow roles read in the same query: the
     # transition takes this copy, so the project is read once.
-    with transaction.atomic():
-        project = (
-            selectors.projects_visible(user=request.user)
-            .annotate(**project_roles_annotations(request.user))
-            .select_for_update(of=("self",))
-            .filter(pk=pk)
-            .first()
-        )
-        if project is None:
-            raise Http404
-        return workflow_transition_respond(
-            request,
-            subject=subject_read_locked(project),
-            action_url=reverse("projects:transition", kwargs={"pk": project.pk}),
-            redirect_url=project.get_absolute_url(),
-            state_badge=True,
-            roles=project_roles_annotated(project),
-        )
+    try:
+        with transaction.atomic():
+            project = (
+                selectors.projects_visible(user=request.user)
+                .annotate(**project_roles_annotations(request.user))
+                .select_for_update(of=("self",))
+                .filter(pk=pk)
+                .first()
+            )
+            if project is None:
+                raise Http404
+            return workflow_transition_respond(
+                request,
+                subject=subject_read_locked(project),
+                action_url=reverse("projects:transition", kwargs={"pk": project.pk}),
+                redirect_url=project.get_absolute_url(),
+                state_badge=True,
+                roles=project_roles_annotated(project),
+            )
+    except DomainError as exc:
+        # Refused after its first write (an effect said no): all of it was rolled back. The page
+        # is loaded again, with the reason, so it shows the project as it still is.
+        messages.error(request, exc.reason)
+        url = reverse("projects:detail", kwargs={"pk": pk})
+        if request.htmx:
+            response = HttpResponse(status=200)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
 
 
 @login_required

@@ -18,6 +18,9 @@ from tests.browser.checkers import (
 )
 from tests.browser.conftest import login
 
+# Minutes of browsing: once per CI run is enough, in the run with the real database and services.
+pytestmark = pytest.mark.services
+
 WIDE = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 PER_PATTERN = 2
