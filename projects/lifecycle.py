@@ -16,6 +16,7 @@ from workgroups.models import Body, Membership, Role
 
 from .models import Task
 from .selectors import tasks_visible
+from .services import board_changed
 
 
 def register() -> None:
@@ -50,6 +51,7 @@ def tasks_unassign_leaver(*, membership: Membership, actor) -> list[Task]:
     if not tasks:
         return []
     Task.objects.filter(pk__in=[task.pk for task in tasks]).update(assignee=None)
+    board_changed(*{task.project_id for task in tasks})
     chairs = [
         m.user
         for m in Membership.objects.filter(body=body, role=Role.CHAIR, left_at__isnull=True)

@@ -37,6 +37,9 @@ class Project(WorkflowSubject):
         Organisation, verbose_name=_("Partnerorganisationen"), blank=True, related_name="projects"
     )
     is_public = models.BooleanField(_("öffentlich sichtbar"), default=False)
+    # Raised by every write that changes what the board shows (projects.services.board_changed):
+    # an open board asks for it and reloads only when it moved.
+    board_version = models.PositiveBigIntegerField(default=0, editable=False)
     archived_at = models.DateTimeField(_("archiviert"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -123,6 +126,8 @@ class Task(models.Model):
         _("Priorität"), choices=Priority.choices, default=Priority.NORMAL
     )
     status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    # The card's place in its board column, lowest first (gaps allowed; ties fall back to pk).
+    position = models.IntegerField(_("Position"), default=0, editable=False)
     followers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="followed_tasks")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -137,7 +142,7 @@ class Task(models.Model):
         verbose_name_plural = _("Aufgaben")
         permissions = [("comment_task", _("Aufgabe kommentieren"))]
         indexes = [
-            models.Index(fields=["project", "status"]),
+            models.Index(fields=["project", "status", "position"]),
             models.Index(fields=["assignee", "status", "due_date"]),
         ]
 

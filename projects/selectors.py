@@ -79,7 +79,7 @@ def task_get_for_user(*, user: User, pk: int) -> Task:
 
 def board_columns(*, project: Project) -> list[tuple[str, str, list[Task]]]:
     """The project's tasks by status column, in one query."""
-    tasks = list(project.tasks.select_related("assignee").order_by("-priority", "due_date", "pk"))
+    tasks = list(project.tasks.select_related("assignee").order_by("position", "pk"))
     return [(value, label, [t for t in tasks if t.status == value]) for value, label in Task.Status.choices]
 
 

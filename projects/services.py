@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,11 @@ def _task_locked(task: Task) -> Task:
     locked = Task.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=task.pk)
     locked.project = project
     return locked
+
+
+def board_changed(*project_ids: int) -> None:
+    """Raise the boards' version: whoever has one of them open reloads it (projects.views.board_version)."""
+    Project.objects.filter(pk__in=project_ids).update(board_version=F("board_version") + 1)
 
 
 def _plain(value: Any) -> Any:
@@ -213,6 +219,7 @@ def task_create(
     )
     task.full_clean()
     task.save()
+    board_changed(project.pk)
     task.followers.add(*{u for u in (actor, assignee) if u is not None})
     if assignee is not None:
         _notify_assigned(task, assignee=assignee, actor=actor)
@@ -236,6 +243,7 @@ def task_update(*, task: Task, actor: User, **fields) -> Task:
         setattr(task, name, fields[name])
     task.full_clean()
     task.save(update_fields=[*changed, "updated_at"])
+    board_changed(task.project_id)
     if reassigned and new_assignee is not None:
         task.followers.add(new_assignee)
         _notify_assigned(task, assignee=new_assignee, actor=actor)
@@ -289,6 +297,8 @@ def tasks_spawn(
                 data=_notification_data(task),
             )
         tasks.append(task)
+    if tasks:
+        board_changed(project.pk)
     return tasks
 
 
@@ -310,6 +320,7 @@ def task_move(*, task: Task, status: str, actor: User) -> Task:
     task.status = status
     task.completed_at = timezone.now() if status == Task.Status.DONE else None
     task.save(update_fields=["status", "completed_at", "updated_at"])
+    board_changed(task.project_id)
     return task
 
 
@@ -328,6 +339,7 @@ def task_delete(*, task: Task, actor: User) -> None:
         before=_task_snapshot(task),
     )
     task.delete()
+    board_changed(task.project_id)
 
 
 @transaction.atomic
