@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from guardian.core import ObjectPermissionChecker
 from core.errors import DomainError
 from core.forms import add_service_errors
 from workflows.selectors import workflow_panel
-from workflows.views import TransitionForm
+from workflows.views import workflow_transition_reload
 from workgroups.selectors import body_get_for_user
 
 from . import services
@@ -150,46 +149,17 @@ def escalation_detail(request, pk: int):
 def escalation_transition(request, pk: int):
     """Submit, return, refuse or withdraw, posted from the workflow panel (htmx or a plain form)."""
     escalation = escalation_get_for_user(user=request.user, pk=pk)
-    form = TransitionForm(request.POST)
-    error = ""
-    if not form.is_valid():
-        error = _("Der Schritt konnte nicht gelesen werden. Bitte laden Sie die Seite neu.")
-        if "comment" in form.errors:
-            error = " ".join(form.errors["comment"])
-    else:
-        try:
-            services.escalation_transition(
-                escalation=escalation,
-                actor=request.user,
-                name=form.cleaned_data["transition"],
-                comment=form.cleaned_data["comment"],
-                expected_state=form.cleaned_data["expected_state"] or None,
-            )
-        except DomainError as exc:
-            error = exc.reason
-            escalation.refresh_from_db()
-    action_url = reverse("escalations:transition", kwargs={"pk": escalation.pk})
-    if error and request.htmx:
-        return render(
-            request,
-            "workflows/_panel.html",
-            workflow_panel(subject=escalation, user=request.user, action_url=action_url, error=error),
-        )
-    if error:
-        messages.error(request, error)
-    else:
-        escalation.refresh_from_db()
-        messages.success(
-            request,
+    # The state changes more of the page than the panel (review, edit button): load it anew.
+    return workflow_transition_reload(
+        request,
+        subject=escalation,
+        action_url=reverse("escalations:transition", kwargs={"pk": escalation.pk}),
+        take=lambda **step: services.escalation_transition(escalation=escalation, actor=request.user, **step),
+        done=lambda subject: (
             _("Erledigt: „%(title)s“ steht jetzt auf „%(state)s“.")
-            % {"title": escalation.title, "state": escalation.state_label},
-        )
-    if request.htmx:
-        # The state changes more of the page than the panel (review, edit button): load it anew.
-        response = HttpResponse()
-        response["HX-Redirect"] = escalation.get_absolute_url()
-        return response
-    return redirect(escalation)
+            % {"title": subject.title, "state": subject.state_label}
+        ),
+    )
 
 
 @require_POST

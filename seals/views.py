@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from core.errors import DomainError
 from core.forms import add_service_errors
 from core.storage import private_storage
 from workflows.selectors import workflow_panel
-from workflows.views import TransitionForm
+from workflows.views import workflow_transition_reload
 
 from . import permissions, selectors, services
 from .forms import EvidenceForm, FindingForm, LogoForm, ProposalForm, RevokeForm, StatementsForm
@@ -286,45 +286,18 @@ def evidence_delete(request, pk: int, evidence_pk: int):
 def application_transition(request, pk: int):
     """Submit, start the review, ask back, confirm, withdraw: posted from the workflow panel."""
     application = selectors.application_get_for_user(user=request.user, pk=pk)
-    form = TransitionForm(request.POST)
-    error = ""
-    if not form.is_valid():
-        error = _("Der Schritt konnte nicht gelesen werden. Bitte laden Sie die Seite neu.")
-        if "comment" in form.errors:
-            error = " ".join(form.errors["comment"])
-    else:
-        try:
-            services.application_transition(
-                application=application,
-                actor=request.user,
-                name=form.cleaned_data["transition"],
-                comment=form.cleaned_data["comment"],
-                expected_state=form.cleaned_data["expected_state"] or None,
-            )
-        except DomainError as exc:
-            error = exc.reason
-            application.refresh_from_db()
-    action_url = reverse("seals:transition", kwargs={"pk": pk})
-    if error and request.htmx:
-        return render(
-            request,
-            "workflows/_panel.html",
-            workflow_panel(subject=application, user=request.user, action_url=action_url, error=error),
-        )
-    if error:
-        messages.error(request, error)
-    else:
-        application.refresh_from_db()
-        messages.success(
-            request,
-            _("Erledigt: Der Antrag steht jetzt auf „%(state)s“.") % {"state": application.state_label},
-        )
-    if request.htmx:
-        # The state changes more of the page than the panel (editing, evidence, the seal): load it anew.
-        response = HttpResponse()
-        response["HX-Redirect"] = application.get_absolute_url()
-        return response
-    return redirect(application)
+    # The state changes more of the page than the panel (editing, evidence, the seal): load it anew.
+    return workflow_transition_reload(
+        request,
+        subject=application,
+        action_url=reverse("seals:transition", kwargs={"pk": pk}),
+        take=lambda **step: services.application_transition(
+            application=application, actor=request.user, **step
+        ),
+        done=lambda subject: (
+            _("Erledigt: Der Antrag steht jetzt auf „%(state)s“.") % {"state": subject.state_label}
+        ),
+    )
 
 
 def _review_context(request, application: Application, *, finding_forms=None, proposal_form=None) -> dict:

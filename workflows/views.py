@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib import messages
@@ -59,29 +59,65 @@ def workflow_transition_respond(
         )
 
 
+def transition_take(request: HttpRequest, *, subject: WorkflowSubject, take: Callable[..., object]) -> str:
+    """Read the step posted from `workflows/_panel.html` and take it with `take(name=, comment=,
+    expected_state=)`, the subject's own service. Returns why it was refused ("" when it was taken);
+    after a refusal `subject` is read again, so the panel shows where it is now."""
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        if "comment" in form.errors:
+            return " ".join(form.errors["comment"])
+        return _("Der Schritt konnte nicht gelesen werden. Bitte laden Sie die Seite neu.")
+    try:
+        take(
+            name=form.cleaned_data["transition"],
+            comment=form.cleaned_data["comment"],
+            expected_state=form.cleaned_data["expected_state"] or None,
+        )
+    except DomainError as exc:
+        if transaction.get_connection().in_atomic_block and transaction.get_rollback():
+            raise  # it failed half-way in the caller's transaction, which now rolls back
+        subject.refresh_from_db()
+        return exc.reason
+    return ""
+
+
+def workflow_transition_reload(
+    request: HttpRequest,
+    *,
+    subject: WorkflowSubject,
+    action_url: str,
+    take: Callable[..., object],
+    done: Callable[[WorkflowSubject], str],
+) -> HttpResponse:
+    """Take the posted step with the subject's service `take`, for subjects whose state changes more
+    of their page than the panel: htmx gets the panel with the reason when refused, else a
+    reload of the subject's page (HX-Redirect); a plain post a message (`done(subject)` on
+    success) and a redirect to the subject."""
+    error = transition_take(request, subject=subject, take=take)
+    if error and request.htmx:
+        context = workflow_panel(subject=subject, user=request.user, action_url=action_url, error=error)
+        return render(request, "workflows/_panel.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        subject.refresh_from_db()
+        messages.success(request, done(subject))
+    if request.htmx:
+        response = HttpResponse()
+        response["HX-Redirect"] = subject.get_absolute_url()
+        return response
+    return redirect(subject)
+
+
 def _respond(
     request: HttpRequest, *, subject: WorkflowSubject, action_url: str, redirect_url: str, state_badge: bool
 ) -> HttpResponse:
-    form = TransitionForm(request.POST)
-    error = ""
-    if not form.is_valid():
-        error = _("Der Schritt konnte nicht gelesen werden. Bitte laden Sie die Seite neu.")
-        if "comment" in form.errors:
-            error = " ".join(form.errors["comment"])
-    else:
-        try:
-            workflow_transition(
-                subject=subject,
-                name=form.cleaned_data["transition"],
-                actor=request.user,
-                comment=form.cleaned_data["comment"],
-                expected_state=form.cleaned_data["expected_state"] or None,
-            )
-        except DomainError as exc:
-            if transaction.get_rollback():
-                raise  # it failed half-way in the caller's transaction, which now rolls back
-            error = exc.reason
-            subject.refresh_from_db()  # after a conflict, the panel shows where the subject is now
+    error = transition_take(
+        request,
+        subject=subject,
+        take=lambda **step: workflow_transition(subject=subject, actor=request.user, **step),
+    )
     if request.htmx:
         context = workflow_panel(subject=subject, user=request.user, action_url=action_url, error=error)
         context["state_badge"] = state_badge
