@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -163,6 +163,14 @@ class EscalationFilter(django_filters.FilterSet):
         fields = []
 
 
+@extend_schema_view(
+    take_transition=extend_schema(
+        description="Submit, return (comment required), refuse (comment required) or withdraw; "
+        "409 if it moved on.",
+        request=TransitionRequestSerializer,
+        responses=EscalationDetailSerializer,
+    )
+)
 class EscalationViewSet(
     BodyFirstMixin,
     WorkflowActionsMixin,
@@ -205,21 +213,11 @@ class EscalationViewSet(
             escalation=serializer.instance, actor=self.request.user, **serializer.validated_data
         )
 
-    @extend_schema(request=TransitionRequestSerializer, responses=EscalationDetailSerializer)
-    @action(detail=True, methods=["post"], url_path="transition")
-    def take_transition(self, request: Request, *args, **kwargs) -> Response:
-        """Submit, return (comment required), refuse (comment required) or withdraw; 409 if it moved on."""
-        escalation = self.get_object()
-        payload = TransitionRequestSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.escalation_transition(
-            escalation=escalation,
-            actor=request.user,
-            name=payload.validated_data["transition"],
-            comment=payload.validated_data["comment"],
-            expected_state=payload.validated_data.get("expected_state"),
-        )
-        return self._detail(escalation)
+    def workflow_step(self, subject: Escalation, **step) -> None:
+        services.escalation_transition(escalation=subject, actor=self.request.user, **step)
+
+    def workflow_step_response(self, subject: Escalation) -> Response:
+        return self._detail(subject)
 
     @extend_schema(methods=["GET"], responses=ReviewSerializer(many=True), filters=False)
     @extend_schema(methods=["POST"], request=ReviewRequestSerializer, responses={201: ReviewSerializer})

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
@@ -186,6 +186,14 @@ class ApplicationDetailSerializer(ApplicationSerializer):
         return str(seal.public_id) if seal else None
 
 
+@extend_schema_view(
+    take_transition=extend_schema(
+        description="submit, start_review, request_information (comment required), award / refuse (a second "
+        "member of staff confirms the proposal), withdraw; 409 if the application moved on.",
+        request=TransitionRequestSerializer,
+        responses=ApplicationDetailSerializer,
+    )
+)
 class ApplicationViewSet(
     BodyFirstMixin,
     WorkflowActionsMixin,
@@ -261,22 +269,11 @@ class ApplicationViewSet(
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
 
-    @extend_schema(request=TransitionRequestSerializer, responses=ApplicationDetailSerializer)
-    @action(detail=True, methods=["post"], url_path="transition")
-    def take_transition(self, request: Request, *args, **kwargs) -> Response:
-        """submit, start_review, request_information (comment required), award / refuse (a second
-        member of staff confirms the proposal), withdraw; 409 if the application moved on."""
-        application = self.get_object()
-        payload = TransitionRequestSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.application_transition(
-            application=application,
-            actor=request.user,
-            name=payload.validated_data["transition"],
-            comment=payload.validated_data["comment"],
-            expected_state=payload.validated_data.get("expected_state"),
-        )
-        return self._detail(application)
+    def workflow_step(self, subject: Application, **step) -> None:
+        services.application_transition(application=subject, actor=self.request.user, **step)
+
+    def workflow_step_response(self, subject: Application) -> Response:
+        return self._detail(subject)
 
     @extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True), filters=False)
     @extend_schema(

@@ -83,6 +83,14 @@ class WorkflowActionsMixin:
     def get_workflow_subject(self) -> WorkflowSubject:
         return self.get_object()
 
+    def workflow_step(self, subject: WorkflowSubject, **step) -> None:
+        """Take the step (`name`, `comment`, `expected_state`); a subject whose app wraps the engine
+        in a service of its own (guards, effects of its own) takes it there."""
+        workflow_transition(subject=subject, actor=self.request.user, **step)
+
+    def workflow_step_response(self, subject: WorkflowSubject) -> Response:
+        return Response(WorkflowStateSerializer(subject).data)
+
     @extend_schema(responses=AvailableTransitionSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None)
     def transitions(self, request: Request, *args, **kwargs) -> Response:
@@ -96,14 +104,13 @@ class WorkflowActionsMixin:
         subject = self.get_workflow_subject()
         payload = TransitionRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        workflow_transition(
-            subject=subject,
+        self.workflow_step(
+            subject,
             name=payload.validated_data["transition"],
-            actor=request.user,
             comment=payload.validated_data["comment"],
             expected_state=payload.validated_data.get("expected_state"),
         )
-        return Response(WorkflowStateSerializer(subject).data)
+        return self.workflow_step_response(subject)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], url_path="history", pagination_class=None)
