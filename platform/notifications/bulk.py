@@ -2,9 +2,9 @@
 
 ``bulk_create()`` prepares every field of every object (notify() would encode the same `data`
 10,000 times) and on SQLite splits the rows at 999 parameters. Here the fields all rows share
-are prepared once, as ``save()`` would store them, and each column that differs from row to row
-travels as one parameter (a PostgreSQL array, a JSON document on SQLite): one statement and a
-fixed number of parameters for 1 row or 10,000.
+are prepared once, as ``save()`` would store them, and the columns that differ from row to row
+come from a query (or a list of ids sent as one parameter): one statement and a fixed number of
+parameters for 1 row or 10,000.
 """
 
 import json
@@ -12,54 +12,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import Field, Model, QuerySet
-
-
-def insert_rows(
-    model: type[Model],
-    *,
-    shared: Model,
-    columns: Sequence[str],
-    rows: Sequence[Sequence[int | str]],
-    returning: Sequence[str],
-) -> list[tuple]:
-    """Insert a row per entry of `rows` (values for the fields `columns`, by attname: plain ids
-    and strings), every other field as in `shared`, which gets what save() would set (e.g. an
-    auto_now_add time); returns each row's `returning` fields, in no particular order. Sends no
-    signals, like bulk_create()."""
-    if not rows:
-        return []
-    meta = model._meta
-    if meta.parents:
-        raise ValueError(f"insert_rows() writes one table; {meta.label} inherits from another model")
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    fields = [
-        field
-        for field in meta.local_concrete_fields
-        if not field.generated and (field.attname in columns or not field.primary_key)
-    ]
-    by_name = {field.attname: field for field in fields}
-    source, source_params, varying = _row_source(connection, [by_name[name] for name in columns], rows)
-    values, params = [], []
-    for field in fields:
-        if field.attname in varying:
-            values.append(varying[field.attname])
-            continue
-        value = field.get_db_prep_save(field.pre_save(shared, add=True), connection)
-        # PostgreSQL leaves a bare parameter in a SELECT list untyped (text), which no integer,
-        # timestamp or JSON column takes; SQLite types by value, and its CAST would mangle them.
-        values.append(
-            f"CAST(%s AS {field.cast_db_type(connection)})" if connection.vendor == "postgresql" else "%s"
-        )
-        params.append(value)
-    table, names = quote(meta.db_table), ", ".join(quote(field.column) for field in fields)
-    back = ", ".join(quote(meta.get_field(name).column) for name in returning)
-    # Names come from the model's meta, every value is a parameter.
-    sql = f"INSERT INTO {table} ({names}) SELECT {', '.join(values)} FROM {source} RETURNING {back}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *source_params])
-        return cursor.fetchall()
+from django.db.models import Model, QuerySet
 
 
 def insert_select(
@@ -117,21 +70,3 @@ def ids_source(connection, ids: Sequence[int]) -> tuple[str, list]:
     if connection.vendor == "sqlite":
         return "SELECT value FROM json_each(%s)", [json.dumps(list(ids))]
     raise NotImplementedError(f"ids_source() knows PostgreSQL and SQLite, not {connection.vendor}")
-
-
-def _row_source(
-    connection, fields: list[Field], rows: Sequence[Sequence]
-) -> tuple[str, list, dict[str, str]]:
-    """A FROM clause that yields `rows`, its parameters (one per column), and per field its expression."""
-    if connection.vendor == "postgresql":
-        arrays = [f"CAST(%s AS {field.cast_db_type(connection)}[])" for field in fields]
-        names = [f"c{index}" for index in range(len(fields))]
-        source = f"unnest({', '.join(arrays)}) AS r({', '.join(names)})"
-        params = [[row[index] for row in rows] for index in range(len(fields))]
-        return source, params, {field.attname: f"r.{name}" for field, name in zip(fields, names, strict=True)}
-    if connection.vendor == "sqlite":
-        expressions = {
-            field.attname: f"json_extract(r.value, '$[{index}]')" for index, field in enumerate(fields)
-        }
-        return "json_each(%s) AS r", [json.dumps(list(rows))], expressions
-    raise NotImplementedError(f"insert_rows() knows PostgreSQL and SQLite, not {connection.vendor}")
