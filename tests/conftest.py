@@ -1,4 +1,5 @@
 import pytest
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from tests.factories import OrganisationFactory, UserFactory
@@ -47,6 +48,33 @@ def world(db):
     from tests.world import build_world
 
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    """One world for a whole module, built in a transaction that is rolled back after its last test.
+
+    Each test then runs in a savepoint inside it (pytest-django's `db`), so its writes roll back
+    as before. Only for modules without transactional tests: those commit, and would end the
+    module's transaction (tests.conftest.shared_world says which modules use it)."""
+    from tests.world import build_world
+
+    with django_db_blocker.unblock():
+        assert not transaction.get_connection().in_atomic_block, "the module's world must come first"
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_world(_module_world, db):
+    """The module's world, every object read again for this test (a permission table asks the same
+    world a few hundred questions: building it once per module saves most of their time)."""
+    return _module_world.reread()
 
 
 @pytest.fixture

@@ -25,6 +25,8 @@ ROLES = [
 
 @dataclass
 class World:
+    """The test world; `reread()` gives a copy with every object read again from the database."""
+
     forum: Body
     steering: Body
     other_steering: Body
@@ -35,6 +37,24 @@ class World:
     comment: Comment
     other_project: Project
     people: dict[str, User | None] = field(default_factory=dict)
+
+    def reread(self) -> "World":
+        """The same world with fresh objects: what one test changed in memory is gone, and what it
+        wrote in the database rolled back with it (tests.conftest.shared_world)."""
+        objects = {name: _reread(getattr(self, name)) for name in OBJECTS}
+        users = User.objects.in_bulk([user.pk for user in self.people.values() if user is not None])
+        people = {role: user and users[user.pk] for role, user in self.people.items()}
+        return World(**objects, people=people)
+
+
+OBJECTS = (
+    *("forum", "steering", "other_steering", "group", "other_group"),
+    *("project", "task", "comment", "other_project"),
+)
+
+
+def _reread(obj):
+    return type(obj)._default_manager.get(pk=obj.pk)
 
 
 def build_world() -> World:

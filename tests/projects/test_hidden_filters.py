@@ -9,6 +9,13 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
+
+@pytest.fixture
+def world(shared_world):
+    """One world for the whole table (tests.conftest.shared_world)."""
+    return shared_world
+
+
 pytestmark = pytest.mark.django_db
 
 READERS = ["outsider", "other_member", "other_steering"]

@@ -68,6 +68,12 @@ def closed_by_state(action: str, role: str, state: str) -> bool:
 
 
 @pytest.fixture
+def world(shared_world):
+    """One world for the whole table (tests.conftest.shared_world)."""
+    return shared_world
+
+
+@pytest.fixture
 def staged(world, state):
     for name in REACH[state]:
         workflow_transition(subject=world.project, name=name, actor=world.people["chair"], comment="Test")

@@ -12,6 +12,13 @@ from reports.services import report_create, report_issue
 from tests.reports.conftest import END, START
 from tests.world import ROLES
 
+
+@pytest.fixture
+def world(shared_world):
+    """One world for the whole table (tests.conftest.shared_world)."""
+    return shared_world
+
+
 pytestmark = pytest.mark.django_db
 ALLOWED = {"staff", "admin"}
 OTHERS = [role for role in ROLES if role not in ALLOWED and role != "anonymous"]

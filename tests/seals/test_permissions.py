@@ -15,6 +15,13 @@ from seals.services import application_transition, criterion_review_set, seal_re
 
 from .conftest import PEOPLE, STATEMENTS, awarded, draft, in_review, proposed
 
+
+@pytest.fixture
+def world(shared_world):
+    """One world for the whole table (tests.conftest.shared_world)."""
+    return shared_world
+
+
 pytestmark = pytest.mark.django_db
 
 ACTIONS = ["see", "edit", "submit", "review", "confirm", "revoke"]

@@ -41,6 +41,13 @@ from votes.selectors import vote_get_for_user, vote_turnout
 from votes.services import ballot_cast, vote_create, vote_export
 from workflows.errors import TransitionForbidden
 
+
+@pytest.fixture
+def world(shared_world):
+    """One world for the whole table (tests.conftest.shared_world)."""
+    return shared_world
+
+
 AUTHENTICATED = set(PEOPLE) - {"anonymous"}
 SEES_GROUP = {"member", "chair", "steering", "staff", "admin"}
 SEES_ESCALATION = SEES_GROUP
