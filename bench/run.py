@@ -685,6 +685,12 @@ def main() -> int:
                 postgres_mark_seeded(server_url)
             else:
                 (Path(base["DJANGO_VAR_DIR"]) / "seeded").write_text(seeded_mark())
+        # Statistics as a database in service has them (autovacuum would gather them some time
+        # after the seeding): without, PostgreSQL plans the first minutes' queries blind.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         manage(prod, "collectstatic", "--noinput")
         targets = pick_targets()
         server = server_times(prod, targets)

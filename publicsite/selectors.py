@@ -2,7 +2,7 @@
 initiative shows publicly (public projects, organisations that agreed to be named, current seals,
 public events). Nothing internal is selected, so nothing internal can reach a template."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Case, Exists, OuterRef, Prefetch, QuerySet, When
 
 from accounts.models import Organisation
 from events.selectors import events_upcoming_public
@@ -46,8 +46,9 @@ def workgroups_public(*, with_projects: bool = True) -> QuerySet[Body]:
     return groups
 
 
-def organisations_public() -> QuerySet[Organisation]:
-    """Confirmed organisations that agreed to be named and have someone active in the forum."""
+def organisations_public(*, companies_first: bool = False) -> QuerySet[Organisation]:
+    """Confirmed organisations that agreed to be named and have someone active in the forum, by
+    name (with `companies_first`, the companies before everyone else)."""
     in_forum = Membership.objects.filter(
         user__organisation=OuterRef("pk"),
         user__is_active=True,
@@ -59,7 +60,11 @@ def organisations_public() -> QuerySet[Organisation]:
         Organisation.objects.filter(listed_publicly=True, is_confirmed=True)
         .filter(Exists(in_forum))
         .only("id", "name", "kind", "city", "website")
-        .order_by("name")
+        .order_by(
+            *([Case(When(kind=Organisation.Kind.COMPANY, then=0), default=1)] if companies_first else []),
+            "name",
+            "pk",
+        )
     )
 
 

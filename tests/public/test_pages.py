@@ -1,13 +1,17 @@
 """The public pages: open to visitors, in both languages, at a constant number of queries, and the
 signed-in dashboard still one click away."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+import publicsite.views
 from projects.models import Project
 from projects.services import project_create
+from publicsite.views import GROUPS_PER_PAGE
 from tests.factories import OrganisationFactory, UserFactory
 from tests.public.support import build_public_world
 from workgroups.models import Body
@@ -50,6 +54,38 @@ def test_public_page_costs_the_same_queries_for_more_groups_projects_and_organis
     before = queries(client, path)
     grow(public_world, 6)
     assert queries(client, path) == before
+
+
+def test_long_public_lists_come_in_pages_and_the_front_page_links_the_right_one(public_world, settings):
+    grow(public_world, GROUPS_PER_PAGE + 2)
+    client = Client()
+    first = client.get("/initiative/groups/").content.decode()
+    second = client.get("/initiative/groups/?page=2").content.decode()
+    shown = [re.findall(r'data-group="([^"]+)"', page) for page in (first, second)]
+    assert len(shown[0]) == GROUPS_PER_PAGE
+    assert shown[1] and not set(shown[0]) & set(shown[1])
+    assert "Seite 1 von 2" in first and 'href="?page=2" rel="next"' in first
+    assert 'href="?page=1" rel="prev"' in second
+    # The front page sends each group's link to the page that describes it.
+    landing = client.get("/").content.decode()
+    assert f'href="/initiative/groups/?page=2#group-{shown[1][0]}"' in landing
+    assert f'href="/initiative/groups/#group-{shown[0][0]}"' in landing
+    # A page number out of range or not a number shows a page of the list, never an error.
+    assert client.get("/initiative/groups/?page=99").status_code == 200
+    assert client.get("/initiative/groups/?page=x").status_code == 200
+
+
+def test_member_list_names_companies_before_the_others_page_by_page(public_world, monkeypatch):
+    monkeypatch.setattr(publicsite.views, "ORGANISATIONS_PER_PAGE", 3)
+    grow(public_world, 4)
+    client = Client()
+    pages = [client.get(f"/initiative/organisations/?page={n}").content.decode() for n in (1, 2)]
+    names = [re.findall(r'data-organisation="\d+">\s*(?:<a [^>]*>)?([^<,]+)', page) for page in pages]
+    listed = [name for page in names for name in page]
+    assert [len(page) for page in names] == [3, 3]  # four more and two of build_public_world
+    assert len(set(listed)) == 6 and "Seite 2 von 2" in pages[1]
+    companies = [n for n in listed if n.endswith("GmbH")]
+    assert listed == [*companies, "IHK Aachen"]  # the companies first, then the rest
 
 
 @pytest.mark.parametrize("path", PAGES)
