@@ -25,7 +25,7 @@ from django.utils import timezone
 from . import conf
 from .emails import digest_email, notification_email
 from .models import Delivery, Notification
-from .subjects import visible_to
+from .subjects import sees, visible_to
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,11 @@ def _may_see(notification: Notification) -> bool:
     """Whether the recipient may still see what the notification is about, asked now."""
     if notification.subject_type_id is None:
         return True
-    return Notification.objects.filter(visible_to(notification.recipient), pk=notification.pk).exists()
+    return sees(
+        notification.recipient,
+        subject_type_id=notification.subject_type_id,
+        subject_id=notification.subject_id,
+    )
 
 
 def _deliver_one(pk: int, notification: Notification, session: _Session, report: SendReport) -> str:

@@ -217,6 +217,24 @@ def viewers_of(subject: Model) -> QuerySet:
     return get_subject(type(subject)).rule.viewers(subject).filter(is_active=True)
 
 
+def sees(user: User, *, subject_type_id: int, subject_id: int) -> bool:
+    """Whether `user` may see the one subject, asked of its own model's rule only (one query):
+    what sending one email checks, where visible_to() would build a clause for every model."""
+    if not user.is_active:
+        return False
+    model = ContentType.objects.get_for_id(subject_type_id).model_class()
+    subject = _SUBJECTS.get(_label(model._meta.concrete_model)) if model is not None else None
+    if subject is None:  # no longer registered: seen by nobody
+        return False
+    sources = subject.rule.id_sources(user)
+    if sources is None:
+        return True
+    any_of = Q()
+    for ids in sources:
+        any_of |= Q(pk__in=ids)
+    return model._default_manager.filter(any_of, pk=subject_id).exists()
+
+
 def visible_to(user: User, *, prefix: str = "") -> Q:
     """A condition on Notification rows (at `prefix`, e.g. "notification__"): what `user` may see.
 
