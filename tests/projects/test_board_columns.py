@@ -27,7 +27,8 @@ def fill(world, status: str, count: int, *, title: str = "Karte") -> list[Task]:
 
 
 def column(html: str, status: str) -> str:
-    match = re.search(rf'<section class="board-column"[^>]*data-status="{status}">(.*?)</section>', html, re.S)
+    pattern = rf'<section class="board-column"[^>]*data-status="{status}">(.*?)</section>'
+    match = re.search(pattern, html, re.S)
     assert match, status
     return match.group(1)
 
@@ -95,7 +96,7 @@ def test_the_more_link_without_javascript_opens_the_board_with_the_column_longer
     assert response["Location"] == f"/projects/{world.project.pk}/board/?done=120#column-done"
 
 
-@pytest.mark.parametrize("query", ["?done=abc", "?done=-5", "?done=", "?done=99999999999999999999x", "?open=1"])
+@pytest.mark.parametrize("query", ["?done=abc", "?done=-5", "?done=", "?done=9999999999x", "?open=1"])
 def test_bad_column_lengths_in_the_url_show_the_columns_as_at_first(member, world, query):
     fill(world, DONE, 30)
     html = board(member, world, query)
