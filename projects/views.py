@@ -33,12 +33,14 @@ from .workflow import project_roles_annotated, project_roles_annotations
 def _project_context(request, project):
     # One checker answers all three questions from one fetch (user.has_perm fetches each time).
     perms = ObjectPermissionChecker(request.user)
+    may_change = perms.has_perm("projects.change_project", project)
+    may_add_task = perms.has_perm("projects.add_task_to_project", project)
     return {
         "project": project,
-        "can_change": perms.has_perm("projects.change_project", project)
-        and project_state_allows(project, "project.change"),
-        "can_add_task": perms.has_perm("projects.add_task_to_project", project)
-        and project_state_allows(project, "task.create"),
+        "may_change": may_change,
+        "may_add_task": may_add_task,
+        "can_change": may_change and project_state_allows(project, "project.change"),
+        "can_add_task": may_add_task and project_state_allows(project, "task.create"),
         "can_archive": perms.has_perm("projects.archive_project", project),
         "state_notice": project_state_notice(project),
     }
@@ -256,11 +258,12 @@ def _board_columns(project: Project, shown: dict[str, int]) -> list[BoardColumn]
     ]
 
 
-def board_etag(*, user, project: Project, can_change: bool, can_add_task: bool) -> str:
-    """What an open board shows depends on: the board's version, the reader (their language,
-    what they may do). Equal tags, equal board (the columns' lengths are in the URL)."""
-    may = f"{can_change:d}{can_add_task:d}"
-    return f'"board-{project.pk}-{project.board_version}-{user.pk}-{get_language()}-{may}"'
+def board_etag(*, user, pk: int, version: int, sequence: int, may_change: bool, may_add_task: bool) -> str:
+    """What an open board shows depends on: the board's version, the project's workflow step (its
+    state decides what may be done), the reader (language, rights). Equal tags, equal board; the
+    columns' lengths are in the URL."""
+    reader = f"{user.pk}-{get_language()}-{may_change:d}{may_add_task:d}"
+    return f'"board-{pk}-{version}-{sequence}-{reader}"'
 
 
 def _board_context(request, project, task_form=None):
@@ -269,9 +272,11 @@ def _board_context(request, project, task_form=None):
     context["columns"] = _board_columns(project, shown)
     context["board_etag"] = board_etag(
         user=request.user,
-        project=project,
-        can_change=context["can_change"],
-        can_add_task=context["can_add_task"],
+        pk=project.pk,
+        version=project.board_version,
+        sequence=project.workflow_sequence,
+        may_change=context["may_change"],
+        may_add_task=context["may_add_task"],
     )
     context["live_interval_ms"] = BOARD_POLL_MS
     context["task_form"] = task_form or TaskForm(members=selectors.project_members(project=project))
@@ -304,12 +309,14 @@ def board(request, pk):
 def board_live(request, pk):
     """The board for an open board page that asks whether it changed: 304 while its ETag still
     holds (one query after the session's), else the board fragment with its new tag."""
-    project = selectors.board_stamp(user=request.user, pk=pk)
+    version, sequence, held = selectors.board_stamp(user=request.user, pk=pk)
     etag = board_etag(
         user=request.user,
-        project=project,
-        can_change=project.may_change and project_state_allows(project, "project.change"),
-        can_add_task=project.may_add_task and project_state_allows(project, "task.create"),
+        pk=pk,
+        version=version,
+        sequence=sequence,
+        may_change="change_project" in held,
+        may_add_task="add_task_to_project" in held,
     )
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
