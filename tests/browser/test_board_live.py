@@ -62,3 +62,30 @@ def test_a_second_reader_sees_moves_and_new_cards_without_losing_her_typing(brow
 
     assert page.evaluate("window.__noReload") is True
     assert Task.objects.filter(project=project, title="Busfahrplan prüfen").exists()
+
+
+def test_more_cards_load_in_place_and_stay_after_a_refresh(page, demo):
+    project = demo["projects"]["jobticket"]
+    done = [
+        Task(project=project, title=f"Erledigte Karte {i}", status=Task.Status.DONE, position=1000 + i)
+        for i in range(30)
+    ]
+    Task.objects.bulk_create(done)
+    total = Task.objects.filter(project=project, status=Task.Status.DONE).count()
+    login(page, "ben.schmitz@example.org")
+    page.goto(f"/projects/{project.pk}/board/")
+    page.evaluate("window.__noReload = true")
+    column = page.locator("[data-status=done]")
+    expect(column.locator("article.task-card")).to_have_count(20)
+
+    column.get_by_role("link", name=f"Alle {total} anzeigen").click()
+    expect(column.locator("article.task-card")).to_have_count(total)
+    expect(column.get_by_role("link", name=re.compile("anzeigen|laden"))).to_have_count(0)
+    # The focus is on the first card the link brought.
+    expect(column.locator("article.task-card").nth(20).locator("h3 a")).to_be_focused()
+
+    chair = User.objects.get(email="anna.becker@example.org")
+    task_create(project=project, actor=chair, title="Messestand aufbauen")
+    expect(page.get_by_role("link", name="Messestand aufbauen")).to_be_visible(timeout=15_000)
+    expect(column.locator("article.task-card")).to_have_count(total)
+    assert page.evaluate("window.__noReload") is True
