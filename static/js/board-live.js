@@ -40,14 +40,28 @@
     );
   }
 
-  // The columns as long as the reader has them (after "more"), so a refresh keeps them open.
-  function liveUrl(el) {
+  // The columns as long as the reader has them (after "more"), so a new board keeps them open:
+  // the query string projects.views._board_shown reads (?open=50&in_progress=50&done=120).
+  function lengths(el) {
     const params = new URLSearchParams();
     el.querySelectorAll(".board-column[data-status]").forEach(function (column) {
       params.set(column.getAttribute("data-status"), column.querySelectorAll(".task-card").length);
     });
-    return el.getAttribute("data-live-url") + "?" + params.toString();
+    return params.toString();
   }
+
+  function liveUrl(el) {
+    return el.getAttribute("data-live-url") + "?" + lengths(el);
+  }
+
+  // Every htmx request that redraws the board (a move, static/js/board.js's drops) asks for the
+  // same lengths; a POST's form stays in its body.
+  document.addEventListener("htmx:configRequest", function (event) {
+    const el = board();
+    if (!el || event.detail.target !== el || event.detail.verb !== "post") return;
+    const path = event.detail.path;
+    event.detail.path = path + (path.indexOf("?") < 0 ? "?" : "&") + lengths(el);
+  });
 
   // Where the focus is, also on an element without an id: the nearest ancestor with one and the
   // element's place among its kind there (a card's title link inside article#task-12).

@@ -151,3 +151,13 @@ def test_a_board_of_500_cards_costs_the_queries_and_about_the_html_of_one_of_50(
     assert badge(large, DONE) == 488
     assert len(titles(large)) == len(titles(small)) == 8 + 4 + 20
     assert len(large) < 1.05 * len(small)
+
+
+def test_a_move_by_htmx_draws_the_columns_as_long_as_the_reader_had_them(member, world):
+    done = fill(world, DONE, 60)
+    response = member.post(
+        f"/tasks/{world.task.pk}/move/?done=45", {"status": IN_PROGRESS}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert titles(column(html, DONE)) == [task.title for task in done[:45]]
+    assert world.task.title in titles(column(html, IN_PROGRESS))
