@@ -126,7 +126,7 @@ def board_column_slice(*, project: Project, status: str, offset: int, limit: int
     return tasks, tasks[0].column_total if tasks else 0
 
 
-# What an open board shows depends on of the reader's rights: seeing it, moving cards, adding some.
+# The reader's rights an open board depends on: seeing it, moving its cards, adding cards.
 BOARD_CODENAMES = ("view_project", "change_project", "add_task_to_project")
 
 

@@ -258,6 +258,10 @@ def _board_columns(project: Project, shown: dict[str, int]) -> list[BoardColumn]
     ]
 
 
+# How often an open board asks whether it changed (static/js/board-live.js); README "Live board".
+BOARD_POLL_MS = 4000
+
+
 def board_etag(*, user, pk: int, version: int, sequence: int, may_change: bool, may_add_task: bool) -> str:
     """What an open board shows depends on: the board's version, the project's workflow step (its
     state decides what may be done), the reader (language, rights). Equal tags, equal board; the
@@ -281,10 +285,6 @@ def _board_context(request, project, task_form=None):
     context["live_interval_ms"] = BOARD_POLL_MS
     context["task_form"] = task_form or TaskForm(members=selectors.project_members(project=project))
     return context
-
-
-# How often an open board asks whether it changed (static/js/board-live.js); README "Live board".
-BOARD_POLL_MS = 4000
 
 
 @login_required
