@@ -14,6 +14,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 from guardian.core import ObjectPermissionChecker
 
 from core.errors import DomainError
@@ -333,6 +334,7 @@ def board_live(request, pk):
 
 @require_GET
 @login_required
+@vary_on_headers("HX-Request")
 def board_column(request, pk, status):
     """A column's next cards after its first `offset` (the "more" link, htmx), with the link
     after them; without htmx the board with that column longer."""
