@@ -70,6 +70,7 @@ bench: install
 	BENCH_SCALE=5 $(PY) bench/run.py
 	$(PY) bench/votes_count.py
 	$(PY) bench/votes_forum.py
+	$(PY) bench/board_live.py
 	$(PY) bench/report.py
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then $(PY) bench/notifications.py && $(PY) bench/soak.py; \
 	else echo "[bench] notification outbox and soak run: services mode only (set DATABASE_URL and REDIS_URL)"; fi

@@ -4,7 +4,8 @@ import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Count, Exists, Expression, Q, QuerySet, Value
+from django.db.models import Count, Exists, Expression, F, Q, QuerySet, Value, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from accounts.models import User
@@ -77,10 +78,81 @@ def task_get_for_user(*, user: User, pk: int) -> Task:
     return task
 
 
-def board_columns(*, project: Project) -> list[tuple[str, str, list[Task]]]:
-    """The project's tasks by status column, in one query."""
-    tasks = list(project.tasks.select_related("assignee").order_by("position", "pk"))
-    return [(value, label, [t for t in tasks if t.status == value]) for value, label in Task.Status.choices]
+# How many cards a column shows at first, and how many more each "more" link adds. A card moved
+# into a column goes to its top, so the done column's first cards are the most recently done.
+BOARD_FIRST = {Task.Status.OPEN: 50, Task.Status.IN_PROGRESS: 50, Task.Status.DONE: 20}
+BOARD_STEP = {Task.Status.OPEN: 50, Task.Status.IN_PROGRESS: 50, Task.Status.DONE: 100}
+BOARD_MOST = 5000  # the most cards of one column a request shows, whatever the URL asks
+
+
+def _ranked_tasks(project: Project) -> QuerySet[Task]:
+    """The project's tasks, each with its place in its column (1, 2, ...) and its column's size."""
+    column = {"partition_by": F("status")}
+    return project.tasks.select_related("assignee").annotate(
+        place=Window(RowNumber(), order_by=(F("position").asc(), F("pk").asc()), **column),
+        column_total=Window(Count("pk"), **column),
+    )
+
+
+def board_columns(
+    *, project: Project, shown: dict[str, int] | None = None
+) -> list[tuple[str, str, list[Task], int]]:
+    """Each status column's first cards (`shown`, else BOARD_FIRST many) and its number of cards:
+    (status, label, tasks, total), in one query whatever the column's size."""
+    shown = {**BOARD_FIRST, **(shown or {})}
+    first = Q()
+    for value in Task.Status.values:
+        first |= Q(status=value, place__lte=shown[value])
+    tasks = list(_ranked_tasks(project).filter(first).order_by("status", "place"))
+    return [
+        (
+            value,
+            label,
+            column := [t for t in tasks if t.status == value],
+            column[0].column_total if column else 0,
+        )
+        for value, label in Task.Status.choices
+    ]
+
+
+def board_column_slice(*, project: Project, status: str, offset: int, limit: int) -> tuple[list[Task], int]:
+    """A column's cards after its first `offset`, at most `limit` of them, and the column's size
+    (0 when the slice is empty: the caller then shows no more link), in one query."""
+    tasks = list(
+        _ranked_tasks(project)
+        .filter(status=status, place__gt=offset, place__lte=offset + limit)
+        .order_by("place")
+    )
+    return tasks, tasks[0].column_total if tasks else 0
+
+
+# The reader's rights an open board depends on: seeing it, moving its cards, adding cards.
+BOARD_CODENAMES = ("view_project", "change_project", "add_task_to_project")
+
+
+def board_stamp(*, user: User, pk: int) -> tuple[int, int, frozenset[str]]:
+    """An open board's question "has it changed?", in one query: the project's board version and
+    workflow sequence, and which of BOARD_CODENAMES `user` holds on it; 404 when `user` may not
+    see it (like project_get_for_user). Asked every few seconds by every open board, so the
+    query is as plain as it can be: the person's permission rows on the project."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    if user.is_superuser:
+        row = Project.objects.filter(pk=pk).values_list("board_version", "workflow_sequence").first()
+        if row is None:
+            raise Http404
+        return row[0], row[1], frozenset(BOARD_CODENAMES)
+    rows = list(
+        ProjectGroupObjectPermission.objects.filter(
+            content_object_id=pk, group__user=user, permission__codename__in=BOARD_CODENAMES
+        ).values_list(
+            "content_object__board_version", "content_object__workflow_sequence", "permission__codename"
+        )
+    )
+    held = frozenset(row[2] for row in rows)
+    if "view_project" not in held:
+        raise Http404
+    return rows[0][0], rows[0][1], held
 
 
 def tasks_for_user(

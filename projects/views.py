@@ -1,15 +1,20 @@
 from collections.abc import Callable
+from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import parse_etags
 from django.utils.html import format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 from guardian.core import ObjectPermissionChecker
 
 from core.errors import DomainError
@@ -21,6 +26,7 @@ from workgroups.selectors import body_get_for_user
 
 from . import selectors, services
 from .forms import CommentForm, MoveForm, MyTasksFilter, ProjectForm, TaskForm
+from .models import Project, Task
 from .permissions import project_state_allows, project_state_notice, task_permissions
 from .workflow import project_roles_annotated, project_roles_annotations
 
@@ -28,12 +34,14 @@ from .workflow import project_roles_annotated, project_roles_annotations
 def _project_context(request, project):
     # One checker answers all three questions from one fetch (user.has_perm fetches each time).
     perms = ObjectPermissionChecker(request.user)
+    may_change = perms.has_perm("projects.change_project", project)
+    may_add_task = perms.has_perm("projects.add_task_to_project", project)
     return {
         "project": project,
-        "can_change": perms.has_perm("projects.change_project", project)
-        and project_state_allows(project, "project.change"),
-        "can_add_task": perms.has_perm("projects.add_task_to_project", project)
-        and project_state_allows(project, "task.create"),
+        "may_change": may_change,
+        "may_add_task": may_add_task,
+        "can_change": may_change and project_state_allows(project, "project.change"),
+        "can_add_task": may_add_task and project_state_allows(project, "task.create"),
         "can_archive": perms.has_perm("projects.archive_project", project),
         "state_notice": project_state_notice(project),
     }
@@ -165,9 +173,17 @@ def url_maker(name: str) -> Callable[[int], str]:
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _board_columns(columns) -> list[tuple[str, str, list[dict]]]:
-    """The board's cards with what every card shares built once per page: the status options
-    (one list per status, the current one selected), the URLs from their prefix, the label."""
+class BoardColumn(NamedTuple):
+    value: str
+    label: str
+    cards: list[dict]
+    total: int
+    more: dict | None  # the link to the column's next cards, None when all are shown
+
+
+def _board_cards(tasks) -> list[dict]:
+    """The cards with what every card shares built once per page: the status options (one list
+    per status, the current one selected), the URLs from their prefix, the label."""
     statuses = MoveForm.base_fields["status"].choices
     options = {
         current: format_html_join(
@@ -180,27 +196,94 @@ def _board_columns(columns) -> list[tuple[str, str, list[dict]]]:
     detail_url, move_url = url_maker("projects:task"), url_maker("projects:task_move")
     label = _('Status von „%(title)s"')
     return [
-        (
-            value,
-            column_label,
-            [
-                {
-                    "task": task,
-                    "url": detail_url(task.pk),
-                    "move_url": move_url(task.pk),
-                    "move_label": label % {"title": task.title},
-                    "options": options[task.status],
-                }
-                for task in tasks
-            ],
-        )
-        for value, column_label, tasks in columns
+        {
+            "task": task,
+            "url": detail_url(task.pk),
+            "move_url": move_url(task.pk),
+            "move_label": label % {"title": task.title},
+            "options": options[task.status],
+        }
+        for task in tasks
     ]
+
+
+def _board_shown(query) -> dict[str, int]:
+    """How many cards of each column the reader has open (the board's URL, e.g. ?done=120),
+    never fewer than a column shows at first nor more than BOARD_MOST; bad values are ignored."""
+    shown = {}
+    for value in Task.Status.values:
+        try:
+            count = int(query.get(value, ""))
+        except ValueError:
+            continue
+        shown[value] = min(max(count, selectors.BOARD_FIRST[value]), selectors.BOARD_MOST)
+    return shown
+
+
+def _more_link(
+    project_pk: int, value: str, *, showing: int, total: int, shown: dict[str, int]
+) -> dict | None:
+    """The link to a column's next cards once `showing` of its `total` are on the board: htmx
+    loads them into the column, without JavaScript it opens the board with the column longer."""
+    if showing >= total:
+        return None
+    step = selectors.BOARD_STEP[value]
+    if total - showing <= step:
+        label = _("Alle %(total)s anzeigen") % {"total": total}
+    else:
+        label = _("Weitere %(count)s laden") % {"count": step}
+    query = {k: v for k, v in shown.items() if v > selectors.BOARD_FIRST[k]}
+    query[value] = showing + step
+    board_url = reverse("projects:board", kwargs={"pk": project_pk})
+    column_url = reverse("projects:board_column", kwargs={"pk": project_pk, "status": value})
+    return {
+        "label": label,
+        "showing": showing,
+        "total": total,
+        "href": f"{board_url}?{urlencode(query)}#column-{value}",
+        "hx": f"{column_url}?{urlencode({'offset': showing})}",
+    }
+
+
+def _board_columns(project: Project, shown: dict[str, int]) -> list[BoardColumn]:
+    columns = selectors.board_columns(project=project, shown=shown)
+    return [
+        BoardColumn(
+            value,
+            label,
+            _board_cards(tasks),
+            total,
+            _more_link(project.pk, value, showing=len(tasks), total=total, shown=shown),
+        )
+        for value, label, tasks, total in columns
+    ]
+
+
+# How often an open board asks whether it changed (static/js/board-live.js); README "Live board".
+BOARD_POLL_MS = 4000
+
+
+def board_etag(*, user, pk: int, version: int, sequence: int, may_change: bool, may_add_task: bool) -> str:
+    """What an open board shows depends on: the board's version, the project's workflow step (its
+    state decides what may be done), the reader (language, rights). Equal tags, equal board; the
+    columns' lengths are in the URL."""
+    reader = f"{user.pk}-{get_language()}-{may_change:d}{may_add_task:d}"
+    return f'"board-{pk}-{version}-{sequence}-{reader}"'
 
 
 def _board_context(request, project, task_form=None):
     context = _project_context(request, project)
-    context["columns"] = _board_columns(selectors.board_columns(project=project))
+    shown = _board_shown(request.GET)
+    context["columns"] = _board_columns(project, shown)
+    context["board_etag"] = board_etag(
+        user=request.user,
+        pk=project.pk,
+        version=project.board_version,
+        sequence=project.workflow_sequence,
+        may_change=context["may_change"],
+        may_add_task=context["may_add_task"],
+    )
+    context["live_interval_ms"] = BOARD_POLL_MS
     context["task_form"] = task_form or TaskForm(members=selectors.project_members(project=project))
     return context
 
@@ -220,6 +303,59 @@ def board(request, pk):
                 messages.success(request, _("Aufgabe angelegt."))
                 return redirect("projects:board", pk=project.pk)
     return render(request, "projects/board.html", _board_context(request, project, task_form))
+
+
+@require_GET
+@login_required
+def board_live(request, pk):
+    """The board for an open board page that asks whether it changed: 304 while its ETag still
+    holds (one query after the session's), else the board fragment with its new tag."""
+    version, sequence, held = selectors.board_stamp(user=request.user, pk=pk)
+    etag = board_etag(
+        user=request.user,
+        pk=pk,
+        version=version,
+        sequence=sequence,
+        may_change="change_project" in held,
+        may_add_task="add_task_to_project" in held,
+    )
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        project = selectors.project_get_for_user(user=request.user, pk=pk)
+        context = _board_context(request, project)
+        response = render(request, "projects/_board.html", context)
+        etag = context["board_etag"]
+    response["ETag"] = etag
+    # The browser keeps no copy: the page asks with its own tag and swaps only a new board.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def board_column(request, pk, status):
+    """A column's next cards after its first `offset` (the "more" link, htmx), with the link
+    after them; without htmx the board with that column longer."""
+    project = selectors.project_get_for_user(user=request.user, pk=pk)
+    if status not in Task.Status.values:
+        raise Http404
+    try:
+        offset = min(max(int(request.GET.get("offset", "0")), 0), selectors.BOARD_MOST)
+    except ValueError:
+        offset = 0
+    if not request.htmx:
+        query = urlencode({status: offset + selectors.BOARD_STEP[status]})
+        return redirect(f"{reverse('projects:board', kwargs={'pk': pk})}?{query}#column-{status}")
+    tasks, total = selectors.board_column_slice(
+        project=project, status=status, offset=offset, limit=selectors.BOARD_STEP[status]
+    )
+    context = _project_context(request, project)
+    context["cards"] = _board_cards(tasks)
+    context["value"] = status
+    context["more"] = _more_link(pk, status, showing=offset + len(tasks), total=total, shown={})
+    return render(request, "projects/_board_column_more.html", context)
 
 
 @require_POST
