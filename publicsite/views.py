@@ -10,6 +10,7 @@ from . import selectors
 
 LANDING_SEALS = 12
 LANDING_EVENTS = 5
+LANDING_GROUPS_PER_THEME = 6
 # The lists that grow with the initiative come in pages, so that a page costs the same for 40
 # working groups or 400 (issue 12: each page's time independent of the size of the initiative).
 GROUPS_PER_PAGE = 20
@@ -22,7 +23,11 @@ def landing_context() -> dict:
     for index, group in enumerate(groups):  # the page of the groups list that describes it
         group.public_page = index // GROUPS_PER_PAGE + 1
     return {
-        "themes": selectors.themes_with_groups(groups),
+        # Each theme with its first groups and how many more there are (the page stays short).
+        "themes": [
+            (theme, theme_groups[:LANDING_GROUPS_PER_THEME], len(theme_groups[LANDING_GROUPS_PER_THEME:]))
+            for theme, theme_groups in selectors.themes_with_groups(groups)
+        ],
         "seals": selectors.seal_holders(limit=LANDING_SEALS),
         "events": selectors.events_upcoming(limit=LANDING_EVENTS),
         "organisation_count": selectors.organisations_public_count(),

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 import publicsite.views
 from projects.models import Project
 from projects.services import project_create
+from publicsite.selectors import themes_public
 from publicsite.views import GROUPS_PER_PAGE
 from tests.factories import OrganisationFactory, UserFactory
 from tests.public.support import build_public_world
@@ -56,7 +57,7 @@ def test_public_page_costs_the_same_queries_for_more_groups_projects_and_organis
     assert queries(client, path) == before
 
 
-def test_long_public_lists_come_in_pages_and_the_front_page_links_the_right_one(public_world, settings):
+def test_long_public_lists_come_in_pages_and_the_front_page_links_the_right_one(public_world, monkeypatch):
     grow(public_world, GROUPS_PER_PAGE + 2)
     client = Client()
     first = client.get("/initiative/groups/").content.decode()
@@ -66,10 +67,17 @@ def test_long_public_lists_come_in_pages_and_the_front_page_links_the_right_one(
     assert shown[1] and not set(shown[0]) & set(shown[1])
     assert "Seite 1 von 2" in first and 'href="?page=2" rel="next"' in first
     assert 'href="?page=1" rel="prev"' in second
-    # The front page sends each group's link to the page that describes it.
+    # The front page names each theme's first groups, each linked to the page that describes it.
+    monkeypatch.setattr(publicsite.views, "LANDING_GROUPS_PER_THEME", 100)
     landing = client.get("/").content.decode()
     assert f'href="/initiative/groups/?page=2#group-{shown[1][0]}"' in landing
     assert f'href="/initiative/groups/#group-{shown[0][0]}"' in landing
+    monkeypatch.setattr(publicsite.views, "LANDING_GROUPS_PER_THEME", 2)
+    landing = client.get("/").content.decode()
+    assert len(re.findall(r'href="/initiative/groups/[^"]*#group-', landing)) <= 2 * (
+        len(themes_public()) + 1
+    )  # and those without a theme
+    assert re.search(r"und \d+ weitere", landing)
     # A page number out of range or not a number shows a page of the list, never an error.
     assert client.get("/initiative/groups/?page=99").status_code == 200
     assert client.get("/initiative/groups/?page=x").status_code == 200
