@@ -208,3 +208,40 @@ def test_a_bad_place_is_refused_with_a_message_and_changes_nothing(board, client
         assert response.status_code == 302
         assert message in client.get(response["Location"]).content.decode()
     assert titles(board.project, OPEN) == ["A", "B", "C"]
+
+
+def test_the_api_moves_a_card_to_the_place_asked_for(board, api_client):
+    api_client.force_authenticate(board.people["member"])
+    url = f"/api/v1/tasks/{board.cards['C'].pk}/move/"
+    response = api_client.post(url, {"status": IN_PROGRESS, "after": board.cards["X"].pk}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == IN_PROGRESS
+    assert titles(board.project, IN_PROGRESS) == ["X", "C", "Y"]
+    response = api_client.post(url, {"status": IN_PROGRESS, "after": None}, format="json")
+    assert titles(board.project, IN_PROGRESS) == ["C", "X", "Y"]
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        ({"status": OPEN, "after": "other-project"}, 400),
+        ({"status": OPEN, "after": "x"}, 400),
+        ({"status": "lost"}, 400),
+        ({"status": IN_PROGRESS, "expected_status": IN_PROGRESS}, 409),
+    ],
+)
+def test_the_api_refuses_a_bad_or_outdated_place(board, api_client, data, status):
+    other = task_create(project=board.other_project, actor=board.people["admin"], title="Fremd")
+    if data.get("after") == "other-project":
+        data = {**data, "after": other.pk}
+    api_client.force_authenticate(board.people["member"])
+    response = api_client.post(f"/api/v1/tasks/{board.cards['C'].pk}/move/", data, format="json")
+    assert response.status_code == status, response.content
+    assert titles(board.project, OPEN) == ["A", "B", "C"]
+
+
+def test_the_api_move_of_someone_who_may_only_read_is_forbidden(board, api_client):
+    api_client.force_authenticate(board.people["staff"])
+    response = api_client.post(f"/api/v1/tasks/{board.cards['C'].pk}/move/", {"status": DONE}, format="json")
+    assert response.status_code == 403
+    assert titles(board.project, OPEN) == ["A", "B", "C"]
