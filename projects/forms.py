@@ -120,7 +120,7 @@ class MoveForm(forms.Form):
             after = Task.objects.filter(pk=int(value), project=self.project).only("project_id").first()
         if after is None:
             raise forms.ValidationError(
-                _("Die Karte, unter die verschoben werden soll, gehört nicht zu diesem Projekt.")
+                _("Die Karte, unter die sie verschoben werden soll, gehört nicht zu diesem Projekt.")
             )
         return after
 
