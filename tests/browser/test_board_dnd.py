@@ -85,6 +85,35 @@ def test_member_drags_cards_between_and_within_columns_and_the_order_stays(page,
     assert titles(page, "in_progress") == [SURVEY, TARIFF]
 
 
+def test_member_drags_a_card_on_a_touch_screen(browser, live_server, demo):
+    context = browser.new_context(base_url=live_server.url, locale="de-DE", has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    open_board(page, demo)
+    card = column(page, "open").locator("article.task-card", has_text=TARIFF).locator("h3").bounding_box()
+    survey = column(page, "in_progress").locator("article.task-card", has_text=SURVEY).bounding_box()
+    x, y = card["x"] + card["width"] / 2, card["y"] + card["height"] / 2
+    to_x, to_y = survey["x"] + survey["width"] / 2, survey["y"] + survey["height"] * 0.15
+    cdp = context.new_cdp_session(page)
+
+    def touch(kind: str, at_x: float, at_y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": at_x, "y": at_y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", x, y)
+    page.wait_for_timeout(400)  # the finger rests on the card: on a touch screen a drag starts so
+    for step in range(1, 26):
+        touch("touchMove", x + (to_x - x) * step / 25, y + (to_y - y) * step / 25)
+    expect(page.locator("#board")).to_have_attribute("data-busy", "")
+    touch("touchMove", to_x, to_y + 2)
+    touch("touchEnd", to_x, to_y + 2)
+
+    expect(page.locator("#board")).not_to_have_attribute("data-busy", "")
+    expect(column(page, "in_progress").locator("article.task-card", has_text=TARIFF)).to_have_count(1)
+    assert titles(page, "in_progress") == [TARIFF, SURVEY]
+    context.close()
+
+
 def test_member_moves_a_card_with_the_keyboard_only(page, demo):
     open_board(page, demo)
     card = column(page, "open").locator("article.task-card", has_text=TARIFF)
