@@ -14,6 +14,9 @@ from django.db.models import F, Max, Q, QuerySet
 from .models import Task
 
 GAP = 1024
+# Positions stay within ±BOUND, far inside the database's integer (±2**31): a column that reaches it
+# (after about a million moves to its top, or as many shifts) is numbered GAP, 2·GAP, … again.
+BOUND = 2**30
 
 
 class Place(enum.Enum):
@@ -30,9 +33,24 @@ def _column(*, project_id: int, status: str, without: int | None = None) -> Quer
     return column.exclude(pk=without) if without is not None else column
 
 
+def _renumber(*, project_id: int, status: str) -> None:
+    """Number the column GAP, 2·GAP, … in its order (rare; bulk_update, a few queries at most)."""
+    cards = list(_column(project_id=project_id, status=status).order_by("position", "pk").only("pk"))
+    for number, card in enumerate(cards, start=1):
+        card.position = number * GAP
+    Task.objects.bulk_update(cards, ["position"], batch_size=1000)
+
+
+def _last(column: QuerySet[Task]) -> int | None:
+    return column.aggregate(last=Max("position"))["last"]
+
+
 def position_end(*, project_id: int, status: str) -> int:
     """The position below the column's last card."""
-    last = _column(project_id=project_id, status=status).aggregate(last=Max("position"))["last"]
+    last = _last(_column(project_id=project_id, status=status))
+    if last is not None and last + GAP > BOUND:
+        _renumber(project_id=project_id, status=status)
+        last = _last(_column(project_id=project_id, status=status))
     return GAP if last is None else last + GAP
 
 
@@ -40,6 +58,9 @@ def position_top(*, project_id: int, status: str, without: int | None = None) ->
     """The position above the column's first card (`without`: the card being moved)."""
     column = _column(project_id=project_id, status=status, without=without)
     first = column.order_by("position", "pk").values_list("position", flat=True).first()
+    if first is not None and first - GAP < -BOUND:
+        _renumber(project_id=project_id, status=status)
+        first = column.order_by("position", "pk").values_list("position", flat=True).first()
     return 0 if first is None else first - GAP
 
 
@@ -49,9 +70,14 @@ def position_after(*, after: Task, without: int | None = None) -> int:
     column = _column(project_id=after.project_id, status=after.status, without=without)
     below = column.filter(Q(position__gt=after.position) | Q(position=after.position, pk__gt=after.pk))
     following = below.order_by("position", "pk").values_list("position", flat=True).first()
+    if following is not None and following - after.position >= 2:
+        return (after.position + following) // 2
+    last = after.position if following is None else _last(column)
+    if last + GAP > BOUND:
+        _renumber(project_id=after.project_id, status=after.status)
+        after.refresh_from_db(fields=["position"])
+        return position_after(after=after, without=without)
     if following is None:
         return after.position + GAP
-    if following - after.position >= 2:
-        return (after.position + following) // 2
     below.update(position=F("position") + GAP)
     return after.position + GAP // 2

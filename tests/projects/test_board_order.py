@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.errors import Conflict
 from projects.models import Project, Task
-from projects.positions import GAP
+from projects.positions import BOUND, GAP
 from projects.services import task_create, task_move, tasks_spawn
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -88,6 +88,29 @@ def test_cards_without_room_between_them_make_room_and_keep_their_order(board):
     assert titles(board.project, OPEN) == ["A", "Y", "X", "B", "C"]
 
 
+@pytest.mark.parametrize(
+    ("start", "move"),
+    [
+        (-BOUND, {"after": None}),  # to the top of a column that has gone far up
+        (BOUND - 3 * GAP, {"after": "C"}),  # below its last card
+        (BOUND - 3, {"after": "A"}),  # between neighbours one apart: the cards below would shift
+    ],
+)
+def test_a_column_at_the_end_of_its_numbers_is_numbered_again_in_its_order(board, start, move):
+    step = 1 if start == BOUND - 3 else GAP
+    for index, title in enumerate("ABC"):
+        Task.objects.filter(pk=board.cards[title].pk).update(position=start + index * step)
+    after = board.cards[move["after"]] if move["after"] else None
+    task_move(task=board.cards["X"], status=OPEN, actor=board.people["member"], after=after)
+    task_create(project=board.project, actor=board.people["member"], title="D")
+    expected = {None: ["X", "A", "B", "C"], "C": ["A", "B", "C", "X"], "A": ["A", "X", "B", "C"]}[
+        move["after"]
+    ]
+    assert titles(board.project, OPEN) == [*expected, "D"]
+    positions = Task.objects.filter(project=board.project).values_list("position", flat=True)
+    assert all(-BOUND <= position <= BOUND for position in positions)
+
+
 def test_a_move_is_refused_when_the_card_left_the_column_the_reader_saw(board):
     task_move(task=board.cards["A"], status=DONE, actor=board.people["chair"])
     with pytest.raises(Conflict, match="wurde inzwischen verschoben"):
@@ -135,7 +158,7 @@ def test_a_move_costs_the_same_queries_in_a_short_and_a_long_column(
     first = Task.objects.get(project=board.project, title="Karte 0")
     client.force_login(board.people["member"])
     data = {"status": OPEN, "after": first.pk, "expected_status": IN_PROGRESS}
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.post(f"/tasks/{board.cards['X'].pk}/move/", data)
     assert response.status_code == 302
     order = titles(board.project, OPEN)
