@@ -340,7 +340,7 @@ def task_move(
     new_column = status != task.status
     if isinstance(after, Task):
         if after.pk == task.pk:
-            raise ValidationError({"after": _("Eine Karte kann nicht hinter sich selbst stehen.")})
+            raise ValidationError({"after": _("Eine Karte kann nicht unter sich selbst stehen.")})
         # Read again under the project's lock: where the neighbour is now, not when the page was drawn.
         after = (
             Task.objects.filter(pk=after.pk, project_id=task.project_id)

@@ -207,7 +207,7 @@ BAD_PLACES = [
     ({"status": OPEN, "after": "abc"}, "gehört nicht zu diesem Projekt"),
     ({"status": OPEN, "after": "99999999999999999999"}, "gehört nicht zu diesem Projekt"),
     ({"status": OPEN, "after": "-1"}, "gehört nicht zu diesem Projekt"),
-    ({"status": OPEN, "after": "self"}, "nicht hinter sich selbst"),
+    ({"status": OPEN, "after": "self"}, "nicht unter sich selbst"),
     ({"status": OPEN, "after": "top", "expected_status": "lost"}, "Unbekannter Status."),
     ({"status": "lost", "after": "top"}, "Unbekannter Status."),
 ]
