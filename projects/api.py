@@ -95,8 +95,9 @@ class TaskSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "completed_at",
+            "position",
         ]
-        read_only_fields = ["created_at", "updated_at", "completed_at"]
+        read_only_fields = ["created_at", "updated_at", "completed_at", "position"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -104,6 +105,33 @@ class TaskSerializer(serializers.ModelSerializer):
         if request is not None and request.user.is_authenticated:
             fields["project"].queryset = selectors.projects_visible(user=request.user)
         return fields
+
+
+class TaskMoveSerializer(serializers.Serializer):
+    """Where a card goes on the board: a column and, if given, the card it goes below."""
+
+    status = serializers.ChoiceField(choices=Task.Status.choices)
+    after = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Die Karte (id), unter die sie kommt; null: an den Anfang der Spalte; ohne: in einer anderen "
+            "Spalte an deren Anfang, in derselben bleibt sie, wo sie ist."
+        ),
+    )
+    expected_status = serializers.ChoiceField(
+        choices=Task.Status.choices,
+        required=False,
+        help_text=_("Die Spalte, in der die Karte zuletzt gesehen wurde; hat sie sie verlassen: 409."),
+    )
+
+    def validate_after(self, value: int | None) -> Task | None:
+        if value is None:
+            return None
+        after = Task.objects.filter(pk=value, project_id=self.context["task"].project_id).first()
+        if after is None:
+            raise serializers.ValidationError(_("Die Karte gehört nicht zu diesem Projekt."))
+        return after
 
 
 class TaskUpdateSerializer(TaskSerializer):
@@ -250,6 +278,16 @@ class TaskViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.task_delete(task=instance, actor=self.request.user)
+
+    @extend_schema(request=TaskMoveSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Move the card on the board: to a column, below another card or to the column's top."""
+        task = self.get_object()
+        place = TaskMoveSerializer(data=request.data, context={"task": task})
+        place.is_valid(raise_exception=True)
+        task = services.task_move(task=task, actor=request.user, **place.validated_data)
+        return Response(TaskSerializer(task, context=self.get_serializer_context()).data)
 
 
 class CommentViewSet(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, User
 
 from .models import Project, Task
+from .positions import UNPLACED, Place
 
 
 class DateInput(forms.DateInput):
@@ -92,7 +93,39 @@ class TaskForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    status = forms.ChoiceField(choices=Task.Status.choices)
+    """Where a card goes: a column and, from a drop or the move menu, the card it goes below."""
+
+    UNKNOWN_STATUS = _("Unbekannter Status.")
+
+    status = forms.ChoiceField(choices=Task.Status.choices, error_messages={"invalid_choice": UNKNOWN_STATUS})
+    # Empty or absent: no place asked for (the select form); "top": the column's top; else a card's id.
+    after = forms.CharField(required=False, max_length=20)
+    # The column the card was in when the reader's board was drawn.
+    expected_status = forms.ChoiceField(
+        choices=Task.Status.choices, required=False, error_messages={"invalid_choice": UNKNOWN_STATUS}
+    )
+
+    def __init__(self, *args, project: Project | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean_after(self) -> Task | None | Place:
+        value = self.cleaned_data["after"].strip()
+        if not value:
+            return UNPLACED
+        if value == "top":
+            return None
+        after = None
+        if value.isascii() and value.isdigit() and int(value) < 2**31:
+            after = Task.objects.filter(pk=int(value), project=self.project).only("project_id").first()
+        if after is None:
+            raise forms.ValidationError(
+                _("Die Karte, unter die sie verschoben werden soll, gehört nicht zu diesem Projekt.")
+            )
+        return after
+
+    def clean_expected_status(self) -> str | None:
+        return self.cleaned_data["expected_status"] or None
 
 
 class CommentForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from audit.services import audit_record
+from core.errors import Conflict
 from notifications.services import notify
 from workflows.services import workflow_start
 from workgroups.models import Body, Membership, Role
@@ -23,6 +24,7 @@ from .permissions import (
     project_grant_permissions,
     project_state_require,
 )
+from .positions import GAP, UNPLACED, Place, position_after, position_end, position_top
 
 PROJECT_FIELDS = ("type", "title", "summary", "description", "goals", "start_date", "end_date", "is_public")
 
@@ -216,6 +218,7 @@ def task_create(
         due_date=due_date,
         priority=priority,
         created_by=actor,
+        position=position_end(project_id=project.pk, status=Task.Status.OPEN),
     )
     task.full_clean()
     task.save()
@@ -277,16 +280,19 @@ def tasks_spawn(
     )
     today = timezone.localdate()
     tasks = []
+    position = position_end(project_id=project.pk, status=Task.Status.OPEN)
     for title, description, due_days, role in specs:
         assignee = chair if role == "chair" else None
         task = Task.objects.create(
             project=project,
+            position=position,
             title=title[:200],
             description=description,
             assignee=assignee,
             due_date=today + datetime.timedelta(days=due_days) if due_days is not None else None,
             created_by=actor,
         )
+        position += GAP
         if assignee is not None:
             task.followers.add(assignee)
             notify(
@@ -308,18 +314,55 @@ def task_assign(*, task: Task, assignee: User | None, actor: User) -> Task:
 
 
 @transaction.atomic
-def task_move(*, task: Task, status: str, actor: User) -> Task:
-    """Move a task to another column of the board (not in a finished project)."""
-    # Lock: two members moving the same card at once end with one consistent state.
+def task_move(
+    *,
+    task: Task,
+    status: str,
+    actor: User,
+    after: Task | None | Place = UNPLACED,
+    expected_status: str | None = None,
+) -> Task:
+    """Move a card to a column of the board, right below `after` (None: to the column's top; not
+    given: another column's top, or its place). Refused when it has left `expected_status`, the
+    column the reader saw it in. Not in a finished project."""
+    # Lock: two members moving cards of one board at once end with one consistent order.
     task = _task_locked(task)
     if not may_change_task(actor, task):
         raise PermissionDenied
     project_state_require(task.project, "task.change")
     if status not in Task.Status.values:
         raise ValidationError({"status": _("Unbekannter Status.")})
-    task.status = status
-    task.completed_at = timezone.now() if status == Task.Status.DONE else None
-    task.save(update_fields=["status", "completed_at", "updated_at"])
+    if expected_status is not None and expected_status != task.status:
+        raise Conflict(
+            _('Die Karte „%(title)s" wurde inzwischen verschoben; das Board zeigt jetzt den aktuellen Stand.')
+            % {"title": task.title}
+        )
+    new_column = status != task.status
+    if isinstance(after, Task):
+        if after.pk == task.pk:
+            raise ValidationError({"after": _("Eine Karte kann nicht unter sich selbst stehen.")})
+        # Read again under the project's lock: where the neighbour is now, not when the page was drawn.
+        after = (
+            Task.objects.filter(pk=after.pk, project_id=task.project_id)
+            .only("project_id", "status", "position")
+            .first()
+        )
+        if after is None or after.status != status:
+            raise Conflict(_("Das Board hat sich inzwischen geändert; es zeigt jetzt den aktuellen Stand."))
+        position = position_after(after=after, without=task.pk)
+    elif after is None or new_column:
+        position = position_top(project_id=task.project_id, status=status, without=task.pk)
+    else:
+        position = task.position
+    if not new_column and position == task.position:
+        return task
+    fields = ["position", "updated_at"]
+    if new_column:
+        task.status = status
+        task.completed_at = timezone.now() if status == Task.Status.DONE else None
+        fields += ["status", "completed_at"]
+    task.position = position
+    task.save(update_fields=fields)
     board_changed(task.project_id)
     return task
 

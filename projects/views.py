@@ -358,24 +358,46 @@ def board_column(request, pk, status):
     return render(request, "projects/_board_column_more.html", context)
 
 
+def _place_announcement(columns, task_pk: int) -> str:
+    """„„Titel" steht jetzt in „In Arbeit", Platz 2 von 5." for the card, from the board as drawn."""
+    for column in columns:
+        for place, card in enumerate(column.cards, start=1):
+            if card["task"].pk == task_pk:
+                return _('„%(title)s" steht jetzt in „%(column)s", Platz %(place)d von %(count)d.') % {
+                    "title": card["task"].title,
+                    "column": column.label,
+                    "place": place,
+                    "count": column.total,
+                }
+    return ""
+
+
 @require_POST
 @login_required
 def task_move(request, pk):
     task = selectors.task_get_for_user(user=request.user, pk=pk)
-    form = MoveForm(request.POST)
+    form = MoveForm(request.POST, project=task.project)
     error = ""
     if form.is_valid():
         try:
-            services.task_move(task=task, status=form.cleaned_data["status"], actor=request.user)
+            services.task_move(task=task, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             error = exc.reason
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        except PermissionDenied:
+            if not request.htmx:
+                raise
+            # A drop of someone who may only read: the card goes back, with the reason.
+            error = _("Sie dürfen diese Karte nicht verschieben.")
     else:
-        error = _("Unbekannter Status.")
+        error = " ".join(message for messages_ in form.errors.values() for message in messages_)
     if request.htmx:
         project = selectors.project_get_for_user(user=request.user, pk=task.project_id)
         context = _board_context(request, project)
         context["board_error"] = error
-        return render(request, "projects/_board.html", context)
+        context["board_status"] = "" if error else _place_announcement(context["columns"], task.pk)
+        return render(request, "projects/_board_moved.html", context)
     if error:
         messages.error(request, error)
     return redirect("projects:board", pk=task.project_id)
