@@ -74,8 +74,8 @@
 
   function onDrop(event) {
     var card = event.item;
-    var from = event.from.getAttribute("data-status");
-    var to = event.to.getAttribute("data-status");
+    var from = event.from.getAttribute("data-column");
+    var to = event.to.getAttribute("data-column");
     if (event.from === event.to && event.oldIndex === event.newIndex) {
       setBusy(false);
       return;
@@ -163,7 +163,7 @@
       } else if (move === "down") {
         item.hidden = index === cards.length - 1;
       } else {
-        item.hidden = move === column.getAttribute("data-status");
+        item.hidden = move === column.getAttribute("data-column");
       }
     });
     // Right below its button: next in reading order, and in the card's flow on screen.
@@ -197,7 +197,7 @@
     var column = card.closest(".board-cards");
     var cards = cardsOf(column);
     var index = cards.indexOf(card);
-    var from = column.getAttribute("data-status");
+    var from = column.getAttribute("data-column");
     var move = item.getAttribute("data-move");
     var to = from;
     var after = "top";
