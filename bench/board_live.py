@@ -31,7 +31,6 @@ import datetime
 import json
 import os
 import random
-import secrets
 import shutil
 import signal
 import statistics
@@ -39,19 +38,18 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 from run import (
     RESULTS,
-    ROOT,
     BenchError,
-    _maintenance,
     env_float,
     fetch,
     free_port,
     log,
     manage,
+    scratch_drop,
+    scratch_env,
     setup_django,
     start_gunicorn,
     stop_gunicorn,
@@ -72,27 +70,6 @@ AIM_SIZE = 1.5  # a board of 500 cards within 1.5 times the HTML and time of one
 
 
 # The dataset ------------------------------------------------------------------------------------
-
-
-def scratch_database(server_url: str) -> tuple[str, str]:
-    """(Re)create `<name>_board` on the server of `server_url`; (its name, its URL)."""
-    from psycopg import sql
-
-    parts = urllib.parse.urlsplit(server_url)
-    name = f"{parts.path.lstrip('/') or 'aachen'}_board"
-    with _maintenance(server_url) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    log(f"created PostgreSQL database {name}")
-    return name, urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def scratch_drop(server_url: str, name: str) -> None:
-    from psycopg import sql
-
-    with _maintenance(server_url) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    log(f"dropped PostgreSQL database {name}")
 
 
 def dataset() -> dict:
@@ -436,24 +413,7 @@ def main() -> int:
     server_url = os.environ.get("DATABASE_URL", "").strip()
     scratch = None
     try:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_VAR_DIR": str(workdir),
-            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),  # one key here and in gunicorn: sessions
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_BENCH_VIEWS": "1",
-        }
-        if server_url:
-            database = "postgresql"
-            scratch, env["DATABASE_URL"] = scratch_database(server_url)
-        else:
-            database = "sqlite"
-            env.pop("DATABASE_URL", None)
-            log(f"SQLite database {workdir / 'db.sqlite3'}")
+        env, database, scratch = scratch_env(workdir, server_url, "board", DJANGO_BENCH_VIEWS="1")
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
         setup_django({**env, "DJANGO_LOG_LEVEL": "WARNING"})

@@ -22,17 +22,15 @@ import io
 import json
 import os
 import random
-import secrets
 import shutil
 import signal
 import statistics
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
-from run import ROOT, BenchError, env_float, log, manage, setup_django
+from run import ROOT, BenchError, env_float, log, manage, scratch_drop, scratch_env, setup_django
 
 RESULTS = ROOT / "bench" / "results"
 SCALE = env_float("BENCH_SCALE", 1.0)
@@ -42,31 +40,6 @@ EVENTS = int(env_float("BENCH_REPORT_EVENTS", 10))
 SEALS = int(env_float("BENCH_REPORT_SEALS", 40))
 AIM_SECONDS = 5.0
 SEED = 2015
-
-
-def scratch_database(server_url: str) -> tuple[str, str]:
-    """(Re)create `<name>_report` on the server of `server_url`; (its name, its URL)."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urllib.parse.urlsplit(server_url)
-    name = f"{parts.path.lstrip('/') or 'aachen'}_report"
-    maintenance = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    log(f"created PostgreSQL database {name}")
-    return name, urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def scratch_drop(server_url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    maintenance = urllib.parse.urlunsplit(urllib.parse.urlsplit(server_url)._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    log(f"dropped PostgreSQL database {name}")
 
 
 def moment_in(rng: random.Random, period) -> datetime.datetime:
@@ -295,23 +268,7 @@ def main() -> int:
     server_url = os.environ.get("DATABASE_URL", "").strip()
     scratch = None
     try:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_VAR_DIR": str(workdir),
-            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        }
-        env.pop("REDIS_URL", None)
-        if server_url:
-            database = "postgresql"
-            scratch, env["DATABASE_URL"] = scratch_database(server_url)
-        else:
-            database = "sqlite"
-            env.pop("DATABASE_URL", None)
-            log(f"SQLite database {workdir / 'db.sqlite3'}")
+        env, database, scratch = scratch_env(workdir, server_url, "report")
         manage(env, "migrate", "--noinput")
         print(manage(env, "seed_load", "--scale", f"{SCALE:g}", "--force"), end="", flush=True)
         setup_django({**env, "DJANGO_LOG_LEVEL": "WARNING"})

@@ -267,6 +267,53 @@ def _maintenance(server_url: str):
         return psycopg.connect(server_url, autocommit=True)
 
 
+def scratch_database(server_url: str, suffix: str) -> tuple[str, str]:
+    """(Re)create `<name>_<suffix>` on the server of `server_url`; (its name, its URL)."""
+    from psycopg import sql
+
+    parts = urllib.parse.urlsplit(server_url)
+    name = f"{parts.path.lstrip('/') or 'aachen'}_{suffix}"
+    with _maintenance(server_url) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    log(f"created PostgreSQL database {name}")
+    return name, urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def scratch_drop(server_url: str, name: str) -> None:
+    from psycopg import sql
+
+    with _maintenance(server_url) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    log(f"dropped PostgreSQL database {name}")
+
+
+def scratch_env(workdir: Path, server_url: str, suffix: str, **extra: str) -> tuple[dict, str, str | None]:
+    """The production settings for a benchmark with a database of its own: a scratch PostgreSQL
+    database `<name>_<suffix>` on the server of `server_url`, else SQLite in `workdir`; without
+    Redis (tasks run in process). Returns the environment, "postgresql" or "sqlite", and the
+    scratch database's name to drop at the end (None for SQLite)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_VAR_DIR": str(workdir),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
+        "DJANGO_DEBUG": "0",
+        # One key here and in a gunicorn started with this environment: sessions, API key HMACs.
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        **extra,
+    }
+    env.pop("REDIS_URL", None)
+    if server_url:
+        scratch, env["DATABASE_URL"] = scratch_database(server_url, suffix)
+        return env, "postgresql", scratch
+    env.pop("DATABASE_URL", None)
+    log(f"SQLite database {workdir / 'db.sqlite3'}")
+    return env, "sqlite", None
+
+
 def postgres_database(server_url: str) -> str:
     """The benchmark's own database on the server of `server_url`, kept when it holds the load
     dataset of this scale (seeding scale 5 takes minutes), else (re)created; returns its URL."""

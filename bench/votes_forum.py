@@ -42,7 +42,6 @@ import json
 import os
 import random
 import resource
-import secrets
 import shutil
 import signal
 import statistics
@@ -50,7 +49,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,6 +66,8 @@ from run import (
     free_port,
     log,
     manage,
+    scratch_drop,
+    scratch_env,
     setup_django,
     start_gunicorn,
     stop_gunicorn,
@@ -407,31 +407,6 @@ def recount_checks(vote, path: Path) -> dict:
 # The run ----------------------------------------------------------------------------------------
 
 
-def scratch_database(server_url: str) -> tuple[str, str]:
-    """(Re)create `<name>_votes` on the server of `server_url`; (its name, its URL)."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urllib.parse.urlsplit(server_url)
-    name = f"{parts.path.lstrip('/') or 'aachen'}_votes"
-    maintenance = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    log(f"created PostgreSQL database {name}")
-    return name, urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def scratch_drop(server_url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    maintenance = urllib.parse.urlunsplit(urllib.parse.urlsplit(server_url)._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    log(f"dropped PostgreSQL database {name}")
-
-
 def measure_all(env: dict, workdir: Path, database: str) -> dict:
     from votes.models import Elector
 
@@ -577,27 +552,7 @@ def main() -> int:
     server_url = os.environ.get("DATABASE_URL", "").strip()
     scratch = None
     try:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_VAR_DIR": str(workdir),
-            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(
-                50
-            ),  # one key here and in gunicorn: API keys are HMACs
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_BENCH_VIEWS": "1",
-        }
-        env.pop("REDIS_URL", None)
-        if server_url:
-            database = "postgresql"
-            scratch, env["DATABASE_URL"] = scratch_database(server_url)
-        else:
-            database = "sqlite"
-            env.pop("DATABASE_URL", None)
-            log(f"SQLite database {workdir / 'db.sqlite3'}")
+        env, database, scratch = scratch_env(workdir, server_url, "votes", DJANGO_BENCH_VIEWS="1")
         manage(env, "migrate", "--noinput")
         setup_django({**env, "DJANGO_LOG_LEVEL": "WARNING"})
         result = {
