@@ -204,6 +204,20 @@ def _cpu_seconds(processes) -> float:
     return total
 
 
+def _asked(master_pid: int, asker, *, threads: int, timeout: float) -> tuple[float, float]:
+    """Run `asker` in `threads` threads until they end; the wall time and the CPU seconds the
+    gunicorn workers spent meanwhile."""
+    workers = _worker_processes(master_pid)
+    cpu_before = _cpu_seconds(workers)
+    wall = time.perf_counter()
+    running = [threading.Thread(target=asker, daemon=True) for _ in range(threads)]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join(timeout=timeout)
+    return time.perf_counter() - wall, _cpu_seconds(workers) - cpu_before
+
+
 def idle_boards(port: int, master_pid: int, path: str, headers: dict, interval: float) -> dict:
     """BOARDS boards asking every `interval` seconds, each with its own phase, for SECONDS."""
     rng = random.Random(13)
@@ -241,16 +255,7 @@ def idle_boards(port: int, master_pid: int, path: str, headers: dict, interval: 
                 else:
                     latencies.append(elapsed)
 
-    workers = _worker_processes(master_pid)
-    cpu_before = _cpu_seconds(workers)
-    wall = time.perf_counter()
-    threads = [threading.Thread(target=asker, daemon=True) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=SECONDS + 120)
-    wall = time.perf_counter() - wall
-    cpu = _cpu_seconds(workers) - cpu_before
+    wall, cpu = _asked(master_pid, asker, threads=8, timeout=SECONDS + 120)
     if errors:
         raise BenchError(f"idle boards: {len(errors)} failed answers, e.g. {errors[:3]}")
     ordered = sorted(latencies)
@@ -291,16 +296,7 @@ def flat_out(port: int, master_pid: int, path: str, headers: dict, seconds: floa
                 else:
                     errors.append(f"HTTP {reply.status}")
 
-    workers = _worker_processes(master_pid)
-    cpu_before = _cpu_seconds(workers)
-    wall = time.perf_counter()
-    threads = [threading.Thread(target=asker, daemon=True) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 60)
-    wall = time.perf_counter() - wall
-    cpu = _cpu_seconds(workers) - cpu_before
+    wall, cpu = _asked(master_pid, asker, threads=CLIENTS, timeout=seconds + 60)
     if errors:
         raise BenchError(f"flat out: {len(errors)} failed answers, e.g. {errors[:3]}")
     return {
