@@ -1,4 +1,4 @@
-"""Real parts for tests: an SMTP server on localhost, a Celery worker process, waiting."""
+"""Real parts for tests: an SMTP server on localhost, a Celery worker process, waiting, races."""
 
 import os
 import socket
@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-from django.db import connection
+from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -186,3 +186,26 @@ def running_worker(**kwargs) -> Iterator[WorkerProcess]:
         yield worker
     finally:
         worker.stop()
+
+
+def at_once(jobs):
+    """Run each job in its own thread (its own database connection), all released together; returns
+    what each job returned, or the exception it raised."""
+    barrier = threading.Barrier(len(jobs))
+    outcomes: list = [None] * len(jobs)
+
+    def run(i, job):
+        try:
+            barrier.wait(timeout=60)
+            outcomes[i] = job()
+        except Exception as exc:  # reported, so the test shows it instead of hanging
+            outcomes[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes

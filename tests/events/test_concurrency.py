@@ -1,41 +1,19 @@
 """On PostgreSQL: 40 people register at the same moment for 25 places, each in a thread with its own
 database connection, as 40 requests would; then cancellations race each other."""
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from events import services
 from events.models import Registration
 from notifications.models import Notification
+from tests.support import at_once
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 PEOPLE, PLACES = 40, 25
-
-
-def at_once(jobs):
-    """Run each job in its own thread, all released together; returns each job's (result, stamp)."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait(timeout=60)
-            outcomes[i] = job()
-        except Exception as exc:  # reported, so the test shows it instead of hanging
-            outcomes[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
 
 
 def register(event, person):
