@@ -49,7 +49,7 @@ def _task_locked(task: Task) -> Task:
 
 
 def board_changed(*project_ids: int) -> None:
-    """Raise the boards' version: whoever has one of them open reloads it (projects.views.board_version)."""
+    """Raise the boards' version: whoever has one of them open reloads it (projects.views.board_live)."""
     Project.objects.filter(pk__in=project_ids).update(board_version=F("board_version") + 1)
 
 
